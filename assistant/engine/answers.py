@@ -1,0 +1,134 @@
+"""Turn what a clinician typed (or a replay file holds) into a fact value, or refuse it clearly."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from .dialog import Measure, Option
+from .errors import AnswerError
+from .facts import UNKNOWN
+
+UNKNOWN_WORDS = frozenset({"unknown", "not done", "not known", "n/a", "na", "?", "dont know",
+                           "don't know", "unsure"})
+YES = frozenset({"yes", "y", "true", "oui", "si", "sí"})
+NO = frozenset({"no", "n", "false", "non"})
+
+_NUMBER = re.compile(r"^\s*([-+]?(?:\d+(?:[.,]\d+)?|[.,]\d+))\s*(.*?)\s*$")
+
+
+def is_unknown(raw: Any) -> bool:
+    return raw is UNKNOWN or (isinstance(raw, str) and raw.strip().lower() in UNKNOWN_WORDS)
+
+
+def norm_unit(unit: str) -> str:
+    """Compare units loosely: case, spaces, micro signs, superscripts, '×10^9' spellings."""
+    text = unicodedata.normalize("NFKC", unit).lower()
+    for old, new in (("μ", "u"), ("µ", "u"), ("×", "x"), ("^", ""), (" ", ""), ("hour", "h"),
+                     ("hr", "h"), ("per", "/")):
+        text = text.replace(old, new)
+    return text.removeprefix("x")
+
+
+def parse_choice(raw: Any, options: Sequence[Option]) -> str:
+    """One option, by value, label or 1-based number."""
+    if not isinstance(raw, (str, int)) or isinstance(raw, bool):
+        raise AnswerError(f"expected one of: {_choices(options)}")
+    text = str(raw).strip().lower()
+    for i, option in enumerate(options, 1):
+        if text in (option.value.lower(), option.label.lower(), str(i)):
+            return option.value
+    raise AnswerError(f"'{raw}' is not an option; choose one of: {_choices(options)}")
+
+
+def parse_multi(raw: Any, options: Sequence[Option]) -> frozenset[str]:
+    """Several options: a list, or text separated by commas or spaces-between-numbers."""
+    if isinstance(raw, str):
+        items: list[Any] = [p for p in re.split(r"\s*[,;]\s*|\s+(?=\d)", raw.strip()) if p]
+    elif isinstance(raw, (list, tuple, set, frozenset)):
+        items = list(raw)
+    else:
+        raise AnswerError(f"expected a list of: {_choices(options)}")
+    if not items:
+        raise AnswerError("choose at least one option"
+                          + (" (or 'none')" if any(o.exclusive for o in options) else ""))
+    chosen = frozenset(parse_choice(item, options) for item in items)
+    exclusive = [o.value for o in options if o.exclusive and o.value in chosen]
+    if exclusive and len(chosen) > 1:
+        raise AnswerError(f"'{exclusive[0]}' cannot be combined with other options")
+    return chosen
+
+
+def parse_yesno(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower() if isinstance(raw, str) else None
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise AnswerError(f"'{raw}' is not yes or no")
+
+
+def parse_number(raw: Any, measure: Measure, name: str) -> tuple[float, str]:
+    """A number with an optional unit, converted to the canonical unit and range-checked.
+
+    Returns the canonical value and the unit the clinician used.
+    """
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        raise AnswerError(f"expected a number in {measure.unit}")
+    if isinstance(raw, str):
+        match = _NUMBER.match(raw.replace("\u2009", "").replace("\u00a0", ""))
+        if match is None:
+            raise AnswerError(f"'{raw}' is not a number (example: 8.8 {measure.unit})")
+        value = float(match.group(1).replace(",", "."))
+        unit_text = match.group(2)
+    else:
+        value, unit_text = float(raw), ""
+    if not math.isfinite(value):
+        raise AnswerError(f"'{raw}' is not a number")
+    if unit_text:
+        known = {norm_unit(u): (u, f) for u, f in measure.units.items()}
+        found = known.get(norm_unit(unit_text))
+        if found is None:
+            raise AnswerError(f"unknown unit '{unit_text}' for {name}; accepted units: "
+                              + ", ".join(measure.units))
+        unit, factor = found
+    else:
+        unit, factor = measure.unit, 1.0
+    canonical = round(value * factor, 3)
+    low, high = measure.plausible.low, measure.plausible.high
+    if not low <= canonical <= high:
+        hint = _other_unit_hint(value, measure) if not unit_text else ""
+        raise AnswerError(f"{name} {_fmt(canonical)} {measure.unit} is outside the accepted range "
+                          f"{_fmt(low)}–{_fmt(high)} {measure.unit}{hint}")
+    return canonical, unit
+
+
+def _other_unit_hint(value: float, measure: Measure) -> str:
+    for unit, factor in measure.units.items():
+        if factor != 1 and measure.plausible.low <= value * factor <= measure.plausible.high:
+            return f" (if the value is in {unit}, type '{_fmt(value)} {unit}')"
+    return ""
+
+
+def parse_text(raw: Any, limit: int = 500) -> str:
+    if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
+        raise AnswerError("expected text")
+    text = str(raw).strip()
+    if not text:
+        raise AnswerError("the answer is empty")
+    if len(text) > limit:
+        raise AnswerError(f"the answer is longer than {limit} characters")
+    return text
+
+
+def _choices(options: Sequence[Option]) -> str:
+    return ", ".join(o.value for o in options)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"

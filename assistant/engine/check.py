@@ -1,0 +1,131 @@
+"""``triage check``: whole-base integrity checks beyond what loading already enforces.
+
+Loading rejects bad YAML, unknown fields and ids, dangling jumps, backward jumps (so every
+path ends) and conditions on questions not yet asked. This adds: questions no path can
+reach, jump rules that can never fire, statements without references, references nobody
+cites, and cases whose answers do not replay cleanly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .dialog import END, Dialog
+from .errors import LoadError, TriageError
+from .knowledge import Knowledge, default_root
+from .library import Library, load
+from .replay import replay_data
+
+
+def check(root: Path | None = None) -> list[str]:
+    """Every problem found, as ``file:line: field: message`` lines (empty when clean)."""
+    root = root or default_root()
+    names = sorted(p.stem for p in (root / "dialogs").glob("*.yaml"))
+    if not names:
+        return [f"{root / 'dialogs'}: no dialog files"]
+    problems: list[str] = []
+    library: Library | None = None
+    for name in names:
+        try:
+            loaded = load(root, name)
+        except LoadError as exc:
+            problems += [str(p) for p in exc.problems]
+            continue
+        problems += unreachable(loaded.dialog) + dead_rules(loaded.dialog)
+        if name == "triage":
+            library = loaded
+    if library is None:
+        return problems or [f"{root / 'dialogs' / 'triage.yaml'}: the triage dialog is missing"]
+    problems += missing_refs(library.knowledge) + unused_references(library.knowledge)
+    problems += case_problems(library)
+    return problems
+
+
+def _successors(dialog: Dialog, qid: str) -> list[str]:
+    rules = dialog.questions[qid].next
+    targets = [rule.goto for rule in rules]
+    if not rules or rules[-1].when is not None:
+        targets.append(dialog.following(qid))
+    return targets
+
+
+def unreachable(dialog: Dialog) -> list[str]:
+    seen, todo = {dialog.first}, [dialog.first]
+    while todo:
+        for target in _successors(dialog, todo.pop()):
+            if target != END and target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return [f"{dialog.file}:{dialog.lines[q]}: {q}: no path through the dialog reaches this question"
+            for q in dialog.order if q not in seen]
+
+
+def dead_rules(dialog: Dialog) -> list[str]:
+    out = []
+    for qid in dialog.order:
+        rules = dialog.questions[qid].next
+        for i, rule in enumerate(rules[:-1]):
+            if rule.when is None:
+                out.append(f"{dialog.file}:{dialog.lines[qid]}: {qid}.next[{i + 1}]: "
+                           "never used: an earlier rule has no condition")
+    return out
+
+
+def _where(knowledge: Knowledge, table: str, key: str) -> str:
+    file, line = knowledge.origins[(table, key)]
+    return f"{file}:{line}" if line else file
+
+
+def missing_refs(knowledge: Knowledge) -> list[str]:
+    out = []
+    for t in knowledge.therapies.values():
+        statements = [("mechanism", t.mechanism.refs)]
+        statements += [(f"doses[{i}]", d.refs) for i, d in enumerate(t.doses)]
+        statements += [(f"cautions[{i}]", c.refs) for i, c in enumerate(t.cautions)]
+        statements += [(f"notes[{i}]", n.refs) for i, n in enumerate(t.notes)]
+        if t.time_to_response is not None:
+            statements.append(("time_to_response", t.time_to_response.refs))
+        out += [f"{_where(knowledge, 'therapy', t.id)}: {t.id}.{field}: no reference"
+                for field, refs in statements if not refs]
+    out += [f"{_where(knowledge, 'lab', lab.id)}: {lab.id}.refs: no reference"
+            for lab in knowledge.labs.values() if not lab.refs]
+    return out
+
+
+def unused_references(knowledge: Knowledge) -> list[str]:
+    cited: set[str] = set()
+    for t in knowledge.therapies.values():
+        cited.update(t.mechanism.refs)
+        for d in t.doses:
+            cited.update(d.refs)
+        for e in t.evidence:
+            cited.add(e.ref)
+            if e.via:
+                cited.add(e.via)
+        for c in t.cautions:
+            cited.update(c.refs)
+        for n in t.notes:
+            cited.update(n.refs)
+        if t.time_to_response:
+            cited.update(t.time_to_response.refs)
+    for lab in knowledge.labs.values():
+        cited.update(lab.refs)
+    for case in knowledge.cases.values():
+        cited.add(case.ref)
+        for n in case.notes:
+            cited.update(n.refs)
+    for drug in knowledge.lexicon.drugs:
+        cited.update(drug.refs)
+    return [f"{_where(knowledge, 'reference', r)}: {r}: reference is never cited"
+            for r in knowledge.references if r not in cited]
+
+
+def case_problems(library: Library) -> list[str]:
+    out = []
+    for case in library.knowledge.cases.values():
+        try:
+            replay_data(case.answers, name=f"{_where(library.knowledge, 'case', case.id)} ({case.id})",
+                        strict=True, library=library)
+        except TriageError as exc:
+            out.append(str(exc))
+    return out

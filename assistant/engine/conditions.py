@@ -1,0 +1,123 @@
+"""Conditions over the facts of a consult, written as data in dialogs and knowledge.
+
+A condition either tests one fact (``question`` plus exactly one operator) or combines
+others (``all``, ``any``, ``not``). A missing or unknown fact never satisfies a test;
+``answered: false`` is the way to ask for one.
+
+    when: {question: diagnosis, in: [jdm, overlap]}
+    when: {all: [{question: egfr, below: 30}, {not: {question: iv_access, is: false}}]}
+    when: {question: prior_treatments, drug: pamidronate, response: [none]}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import msgspec
+
+from .facts import UNKNOWN, DrugEntry
+
+Scalar = str | bool | float
+
+OPERATORS = ("is", "in", "has", "has_any", "below", "above", "at_least", "at_most",
+             "answered", "drug")
+
+
+class Condition(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_defaults=True):
+    question: str | None = None
+    is_: Scalar | None = msgspec.field(default=None, name="is")
+    in_: tuple[str, ...] | None = msgspec.field(default=None, name="in")
+    has: str | None = None
+    has_any: tuple[str, ...] | None = None
+    below: float | None = None
+    above: float | None = None
+    at_least: float | None = None
+    at_most: float | None = None
+    answered: bool | None = None
+    drug: str | None = None
+    response: tuple[str, ...] | None = None
+    all: tuple[Condition, ...] | None = None
+    any: tuple[Condition, ...] | None = None
+    not_: Condition | None = msgspec.field(default=None, name="not")
+
+    def __post_init__(self) -> None:
+        combinators = [n for n in ("all", "any", "not_") if getattr(self, n) is not None]
+        operators = self.operators()
+        if combinators:
+            if len(combinators) > 1 or operators or self.question is not None:
+                raise ValueError("use exactly one of 'all', 'any' or 'not', on its own")
+            return
+        if self.question is None:
+            raise ValueError("a condition needs 'question' (with one operator) or 'all'/'any'/'not'")
+        if len(operators) != 1:
+            raise ValueError(f"a test on '{self.question}' needs exactly one operator of: "
+                             + ", ".join(OPERATORS))
+        if self.response is not None and self.drug is None:
+            raise ValueError("'response' only goes with 'drug'")
+
+    def operators(self) -> list[str]:
+        return [name for name in OPERATORS if getattr(self, _attr(name)) is not None]
+
+    def operator(self) -> tuple[str, Any]:
+        name = self.operators()[0]
+        return name, getattr(self, _attr(name))
+
+    def questions(self) -> Iterator[str]:
+        """Every question id this condition reads."""
+        if self.question is not None:
+            yield self.question
+        for child in self.children():
+            yield from child.questions()
+
+    def children(self) -> tuple[Condition, ...]:
+        if self.not_ is not None:
+            return (self.not_,)
+        return self.all or self.any or ()
+
+    def holds(self, facts: Mapping[str, Any]) -> bool:
+        if self.all is not None:
+            return all(c.holds(facts) for c in self.all)
+        if self.any is not None:
+            return any(c.holds(facts) for c in self.any)
+        if self.not_ is not None:
+            return not self.not_.holds(facts)
+        value = facts.get(self.question, None)
+        name, wanted = self.operator()
+        if name == "answered":
+            return (value is not None and value is not UNKNOWN) == wanted
+        if value is None or value is UNKNOWN:
+            return False
+        return _TESTS[name](value, wanted, self)
+
+    def undecided(self, facts: Mapping[str, Any]) -> list[str]:
+        """Questions read here whose answer is missing or unknown (so the test could not be made)."""
+        return [q for q in dict.fromkeys(self.questions())
+                if facts.get(q) is None or facts.get(q) is UNKNOWN]
+
+
+def _attr(name: str) -> str:
+    return name + "_" if name in ("is", "in") else name
+
+
+def _has_drug(value: Any, wanted: str, cond: Condition) -> bool:
+    entries: tuple[DrugEntry, ...] = value
+    return any(wanted in (e.drug, e.therapy, e.drug_class)
+               and (cond.response is None or e.response in cond.response) for e in entries)
+
+
+def _number(value: Any) -> float | None:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+_TESTS = {
+    "is": lambda v, w, c: v == w,
+    "in": lambda v, w, c: v in w,
+    "has": lambda v, w, c: isinstance(v, frozenset) and w in v,
+    "has_any": lambda v, w, c: isinstance(v, frozenset) and not v.isdisjoint(w),
+    "below": lambda v, w, c: (n := _number(v)) is not None and n < w,
+    "above": lambda v, w, c: (n := _number(v)) is not None and n > w,
+    "at_least": lambda v, w, c: (n := _number(v)) is not None and n >= w,
+    "at_most": lambda v, w, c: (n := _number(v)) is not None and n <= w,
+    "drug": lambda v, w, c: isinstance(v, tuple) and _has_drug(v, w, c),
+}

@@ -1,0 +1,56 @@
+"""The values a consult collects: one fact per question, in canonical units.
+
+Fact values by question type: single choice -> option value (str); yes/no -> bool;
+multiple choice -> frozenset of option values; number -> float in the canonical unit;
+text -> str; drug list -> tuple of DrugEntry. ``UNKNOWN`` marks "unknown / not done".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+
+class _Unknown:
+    """The answer "unknown / not done"."""
+
+    _instance: _Unknown | None = None
+
+    def __new__(cls) -> _Unknown:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __reduce__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN: Final = _Unknown()
+
+
+@dataclass(frozen=True)
+class DrugEntry:
+    """One prior or current treatment named by the clinician, kept verbatim.
+
+    ``drug`` is the canonical generic name when recognised (None when not), ``therapy``
+    the knowledge-base therapy it belongs to, ``status`` how it was recognised
+    (matched, confirmed, unknown, class).
+    """
+
+    text: str
+    drug: str | None
+    therapy: str | None
+    drug_class: str | None
+    status: str
+    response: str | None = None
+    side_effects: str | None = None
+    current: bool | None = None
+
+    def label(self) -> str:
+        return self.drug or self.drug_class or self.text
+
+
+Facts = dict[str, Any]

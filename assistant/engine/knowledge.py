@@ -1,0 +1,185 @@
+"""Load and cross-check the knowledge base (``knowledge/``) into typed objects.
+
+Layout: ``references.yaml``, ``drugs.yaml``, ``labs.yaml``, ``therapies/*.yaml`` (one
+therapy each) and ``cases/*.yaml`` (one case each). Loading either returns a complete,
+consistent :class:`Knowledge` or raises a :class:`LoadError` listing every problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from . import yamlfile
+from .errors import LoadError, Problem
+from .lexicon import Lexicon
+from .schema import Case, Lab, Reference, Therapy
+
+T = TypeVar("T")
+
+
+def default_root() -> Path:
+    """The project folder holding ``knowledge/`` and ``dialogs/``.
+
+    A source checkout uses its own folders; an installed wheel carries a copy in
+    ``assistant/data``.
+    """
+    here = Path(__file__).resolve().parent.parent
+    checkout = here.parent
+    if (checkout / "knowledge").is_dir() and (checkout / "dialogs").is_dir():
+        return checkout
+    return here / "data"
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    root: Path
+    references: dict[str, Reference]
+    therapies: dict[str, Therapy]
+    lexicon: Lexicon
+    labs: dict[str, Lab]
+    cases: dict[str, Case]
+    # where each record was defined, for located messages in later checks
+    origins: dict[tuple[str, str], tuple[str, int | None]]
+
+
+class _Collector:
+    """Gathers problems across files so that one load reports all of them."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.problems: list[Problem] = []
+        self.origins: dict[tuple[str, str], tuple[str, int | None]] = {}
+
+    def load(self, path: Path) -> yamlfile.Located | None:
+        try:
+            return yamlfile.load(path, self.root)
+        except LoadError as exc:
+            self.problems.extend(exc.problems)
+            return None
+
+    def records(self, path: Path, key: str, kind: type[T], table: str) -> dict[str, T]:
+        """Typed records from the list under ``key`` in ``path``, keyed by id."""
+        located = self.load(path)
+        out: dict[str, T] = {}
+        if located is None:
+            return out
+        items = located.data.get(key) if isinstance(located.data, dict) else None
+        if not isinstance(items, list):
+            self.problems.append(located.problem((), f"expected a top-level '{key}' list"))
+            return out
+        for i, item in enumerate(items):
+            self.add(out, located, (key, i), item, kind, table)
+        return out
+
+    def one_per_file(self, folder: Path, kind: type[T], table: str) -> dict[str, T]:
+        out: dict[str, T] = {}
+        if not folder.is_dir():
+            self.problems.append(Problem(str(folder.relative_to(self.root)), None, "",
+                                         "folder is missing"))
+            return out
+        for path in sorted(folder.glob("*.yaml")):
+            located = self.load(path)
+            if located is not None:
+                self.add(out, located, (), located.data, kind, table)
+        return out
+
+    def add(self, out: dict, located: yamlfile.Located, path: tuple, item: object,
+            kind: type[T], table: str) -> None:
+        try:
+            record = located.convert(path, item, kind)
+        except LoadError as exc:
+            self.problems.extend(exc.problems)
+            return
+        key = record.id  # type: ignore[attr-defined]
+        if key in out:
+            self.problems.append(located.problem(path + ("id",), f"duplicate {table} id '{key}'"))
+            return
+        out[key] = record
+        self.origins[(table, key)] = (located.file, located.line(path))
+
+    def fault(self, table: str, key: str, field: str, message: str) -> None:
+        file, line = self.origins.get((table, key), ("knowledge", None))
+        self.problems.append(Problem(file, line, f"{key}.{field}" if field else key, message))
+
+
+def load_lexicon(root: Path | None = None) -> Lexicon:
+    """Only the drug lexicon (for the matcher's fast path)."""
+    root = root or default_root()
+    located = yamlfile.load(root / "knowledge" / "drugs.yaml", root)
+    return yamlfile.document(located, Lexicon)
+
+
+def load_knowledge(root: Path | None = None) -> Knowledge:
+    """Load every knowledge file under ``root/knowledge`` and check ids across them."""
+    root = root or default_root()
+    base = root / "knowledge"
+    c = _Collector(root)
+    references = c.records(base / "references.yaml", "references", Reference, "reference")
+    labs = c.records(base / "labs.yaml", "labs", Lab, "lab")
+    therapies = c.one_per_file(base / "therapies", Therapy, "therapy")
+    cases = c.one_per_file(base / "cases", Case, "case")
+    lexicon = Lexicon(drugs=())
+    located = c.load(base / "drugs.yaml")
+    if located is not None:
+        try:
+            lexicon = yamlfile.document(located, Lexicon)
+        except LoadError as exc:
+            c.problems.extend(exc.problems)
+    _check_ids(c, references, therapies, labs, cases, lexicon)
+    if c.problems:
+        raise LoadError(c.problems)
+    return Knowledge(root, references, therapies, lexicon, labs, cases, c.origins)
+
+
+def _check_ids(c: _Collector, references: dict, therapies: dict, labs: dict, cases: dict,
+               lexicon: Lexicon) -> None:
+    def refs(table: str, key: str, field: str, ids: Iterable[str]) -> None:
+        for ref in ids:
+            if ref not in references:
+                c.fault(table, key, field, f"unknown reference '{ref}'")
+
+    for t in therapies.values():
+        refs("therapy", t.id, "mechanism", t.mechanism.refs)
+        for i, dose in enumerate(t.doses):
+            refs("therapy", t.id, f"doses[{i}]", dose.refs)
+            n = dose.numbers
+            if n is not None and n.low > n.high:
+                c.fault("therapy", t.id, f"doses[{i}].numbers", "low is above high")
+        for i, ev in enumerate(t.evidence):
+            refs("therapy", t.id, f"evidence[{i}]", [ev.ref] + ([ev.via] if ev.via else []))
+        if t.time_to_response:
+            refs("therapy", t.id, "time_to_response", t.time_to_response.refs)
+        for i, caution in enumerate(t.cautions):
+            refs("therapy", t.id, f"cautions[{i}]", caution.refs)
+        for i, note in enumerate(t.notes):
+            refs("therapy", t.id, f"notes[{i}]", note.refs)
+        if not t.evidence:
+            c.fault("therapy", t.id, "evidence", "a therapy needs at least one evidence entry")
+    for lab in labs.values():
+        refs("lab", lab.id, "refs", lab.refs)
+        if lab.units.get(lab.unit) != 1:
+            c.fault("lab", lab.id, "units", f"the canonical unit '{lab.unit}' must be listed with factor 1")
+        if lab.plausible.low >= lab.plausible.high:
+            c.fault("lab", lab.id, "plausible", "low must be below high")
+    for case in cases.values():
+        refs("case", case.id, "ref", [case.ref])
+        for i, note in enumerate(case.notes):
+            refs("case", case.id, f"notes[{i}]", note.refs)
+        for field, actions in (("done", case.done), ("recommended", case.recommended)):
+            for i, action in enumerate(actions):
+                if action.therapy is not None and action.therapy not in therapies:
+                    c.fault("case", case.id, f"{field}[{i}].therapy", f"unknown therapy '{action.therapy}'")
+    names = {d.name for d in lexicon.drugs}
+    for d in lexicon.drugs:
+        if d.therapy is not None and d.therapy not in therapies:
+            c.problems.append(Problem("knowledge/drugs.yaml", None, d.name, f"unknown therapy '{d.therapy}'"))
+        for ref in d.refs:
+            if ref not in references:
+                c.problems.append(Problem("knowledge/drugs.yaml", None, d.name, f"unknown reference '{ref}'"))
+    for cls in lexicon.classes:
+        for member in cls.members:
+            if member not in names:
+                c.problems.append(Problem("knowledge/drugs.yaml", None, cls.id, f"unknown member drug '{member}'"))

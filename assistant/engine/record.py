@@ -1,0 +1,108 @@
+"""A consult as data: facts with units and flags, the transcript, and replay-format answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .dialog import Dialog
+from .facts import UNKNOWN, DrugEntry
+from .schema import Lab
+from .session import Session
+
+
+def lab_flag(lab: Lab, value: float, age: float | None) -> str | None:
+    """'low' or 'high' against the paediatric reference interval for this age, else None."""
+    band = lab.reference_for(age)
+    if band is None:
+        return None
+    if band.low is not None and value < band.low:
+        return "low"
+    if band.high is not None and value > band.high:
+        return "high"
+    return None
+
+
+def reference_text(lab: Lab, age: float | None) -> str | None:
+    band = lab.reference_for(age)
+    if band is None:
+        return None
+    if band.low is not None and band.high is not None:
+        return f"{band.low:g}–{band.high:g} {lab.unit}"
+    return f"≥ {band.low:g} {lab.unit}" if band.low is not None else f"≤ {band.high:g} {lab.unit}"
+
+
+def fact_json(dialog: Dialog, qid: str, value: Any, age: float | None) -> Any:
+    """One fact as JSON: numbers carry their unit (and flag for labs), sets keep option order."""
+    if value is UNKNOWN:
+        return "unknown"
+    question = dialog.questions[qid]
+    if question.type == "number":
+        out: dict[str, Any] = {"value": value, "unit": dialog.measures[qid].unit}
+        lab = dialog.labs.get(question.lab) if question.lab else None
+        if lab is not None:
+            out["flag"] = lab_flag(lab, value, age)
+            out["reference"] = reference_text(lab, age)
+        return out
+    if question.type == "multi":
+        return [o.value for o in question.options if o.value in value]
+    if question.type == "drugs":
+        return [_entry_json(e) for e in value]
+    return value
+
+
+def _entry_json(entry: DrugEntry) -> dict[str, Any]:
+    return {"text": entry.text, "drug": entry.drug, "therapy": entry.therapy,
+            "class": entry.drug_class, "status": entry.status, "response": entry.response,
+            "side_effects": entry.side_effects, "current": entry.current}
+
+
+def facts_json(session: Session) -> dict[str, Any]:
+    facts = session.facts
+    age = facts.get("age_years")
+    age = age if isinstance(age, float) else None
+    return {qid: fact_json(session.dialog, qid, value, age) for qid, value in facts.items()}
+
+
+def transcript_json(session: Session) -> list[dict[str, Any]]:
+    return [{"id": step.key, "section": step.section.id, "question": step.prompt,
+             "answer": answer.shown} for step, answer in session.steps()]
+
+
+def replay_answers(session: Session) -> dict[str, Any]:
+    """The session's answers in replay-file format (replaying them rebuilds the session)."""
+    out: dict[str, Any] = {}
+    for step, answer in session.steps():
+        if step.index is not None:
+            continue
+        if step.type == "drugs":
+            out[step.key] = _drug_items(session, step.key, answer)
+        else:
+            out[step.key] = _plain(answer)
+    return out
+
+
+def _drug_items(session: Session, qid: str, answer: Any) -> Any:
+    if answer.value is UNKNOWN:
+        return "unknown"
+    if not answer.value:
+        return "none"
+    items = []
+    for i, (_, mention) in enumerate(answer.value):
+        item: dict[str, Any] = {"drug": mention.text}
+        for key, given in session.answers.items():
+            prefix = f"{qid}[{i}]."
+            if key.startswith(prefix) and given.mention == mention.text:
+                item[key.removeprefix(prefix)] = _plain(given)
+        items.append(item)
+    return items
+
+
+def _plain(answer: Any) -> Any:
+    value = answer.value
+    if value is UNKNOWN:
+        return "unknown"
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if isinstance(value, float) and isinstance(answer.raw, str):
+        return answer.raw.strip()
+    return value

@@ -1,0 +1,145 @@
+"""Scripted replay: feed a replay file's answers through the engine, in the dialog's order.
+
+A replay file is YAML with ``answers`` keyed by question id and an optional ``dialog``.
+A missing answer to a question that allows "unknown" becomes unknown with a warning; a
+missing required answer is an error; answers the dialog never asked are warnings, and an
+id the dialog does not have is an error. ``strict`` turns every warning into an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import yamlfile
+from .errors import AnswerError, LoadError, ReplayError
+from .facts import UNKNOWN
+from .library import Library, load
+from .record import facts_json, transcript_json
+from .session import KEEP, Session, Step
+
+_TOP_LEVEL = {"answers", "dialog"}
+_ITEM_KEYS = {"drug", "confirm", "response", "side_effects", "current"}
+
+
+@dataclass
+class ReplayResult:
+    session: Session
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"dialog": self.session.dialog.id, "facts": facts_json(self.session),
+                "transcript": transcript_json(self.session), "warnings": self.warnings}
+
+
+def replay(path: str | Path, *, strict: bool = False, library: Library | None = None) -> ReplayResult:
+    """Replay the file at ``path``; raises ReplayError or LoadError with a located message."""
+    located = yamlfile.load(Path(path))
+    return replay_located(located, strict=strict, library=library)
+
+
+def replay_data(answers: dict[str, Any], *, name: str = "<answers>", strict: bool = False,
+                library: Library | None = None) -> ReplayResult:
+    """Replay answers already in memory (for example a case vignette's answers)."""
+    return replay_located(yamlfile.Located(name, {"answers": answers}, {}), strict=strict,
+                          library=library)
+
+
+def replay_located(located: yamlfile.Located, *, strict: bool = False,
+                   library: Library | None = None) -> ReplayResult:
+    data = located.data
+    if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+        raise LoadError([located.problem((), "a replay file needs an 'answers' mapping "
+                                             "keyed by question id")])
+    extra = sorted(set(data) - _TOP_LEVEL)
+    if extra:
+        raise LoadError([located.problem((extra[0],), f"unknown top-level entry '{extra[0]}' "
+                                                      "(expected 'answers' and optionally 'dialog')")])
+    dialog = data.get("dialog")
+    if library is None or (dialog is not None and dialog != library.dialog.id):
+        library = load(library.knowledge.root if library else None, dialog)
+    return _Replayer(located, library, strict).run()
+
+
+class _Replayer:
+    def __init__(self, located: yamlfile.Located, library: Library, strict: bool):
+        self.located, self.strict = located, strict
+        self.answers: dict[str, Any] = located.data["answers"]
+        self.session = library.new_session()
+        self.warnings: list[str] = []
+        self.used: set[str] = set()
+
+    def fail(self, path: tuple, message: str) -> ReplayError:
+        return ReplayError(str(self.located.problem(("answers",) + path, message)))
+
+    def warn(self, path: tuple, message: str) -> None:
+        if self.strict:
+            raise self.fail(path, message + " (--strict)")
+        self.warnings.append(message)
+
+    def run(self) -> ReplayResult:
+        unknown = [k for k in self.answers if k not in self.session.dialog.questions]
+        if unknown:
+            raise self.fail((unknown[0],), f"unknown question id '{unknown[0]}'")
+        while (step := self.session.current) is not None:
+            path, value = self.value_for(step)
+            try:
+                self.session.answer(value)
+            except AnswerError as exc:
+                raise self.fail(path, str(exc)) from None
+        for key in self.answers:
+            if key not in self.used:
+                self.warn((key,), f"answer to '{key}' was not used: the dialog did not ask it "
+                                  "on this path")
+        return ReplayResult(self.session, self.warnings)
+
+    def value_for(self, step: Step) -> tuple[tuple, Any]:
+        qid = step.question.id
+        if step.index is None:
+            if qid in self.answers:
+                self.used.add(qid)
+                return (qid,), self.drug_texts(qid) if step.type == "drugs" else self.answers[qid]
+            return self.missing((qid,), step, f"no answer for '{qid}'")
+        source = self.session.answers[qid].value[step.index][0]
+        item = self.answers[qid][source]
+        path = (qid, source)
+        if step.is_confirmation:
+            if "confirm" in item:
+                return path + ("confirm",), item["confirm"]
+            self.warn(path, f"'{step.mention}' needs confirmation (candidates: "
+                            + ", ".join(o.value for o in step.options[:-1])
+                            + "); kept as typed, unrecognised")
+            return path, KEEP
+        assert step.follow_up is not None
+        name = step.follow_up.id
+        if name in item:
+            return path + (name,), item[name]
+        return self.missing(path, step, f"no '{name}' for '{step.mention}' in '{qid}'")
+
+    def missing(self, path: tuple, step: Step, message: str) -> tuple[tuple, Any]:
+        if step.unknown is None:
+            raise self.fail(path, f"{message}, and it is required")
+        self.warn(path, f"{message}; recorded as unknown")
+        return path, UNKNOWN
+
+    def drug_texts(self, qid: str) -> Any:
+        """A drugs answer: 'none', 'unknown', a text line, or a list of items or texts."""
+        value = self.answers[qid]
+        if isinstance(value, list):
+            texts = []
+            for i, item in enumerate(value):
+                if isinstance(item, str):
+                    item = value[i] = {"drug": item}
+                if not isinstance(item, dict) or not isinstance(item.get("drug"), str):
+                    raise self.fail((qid, i), "each treatment needs a 'drug' text")
+                extra = sorted(set(item) - _ITEM_KEYS)
+                if extra:
+                    raise self.fail((qid, i, extra[0]), f"unknown entry '{extra[0]}' (expected: "
+                                                        + ", ".join(sorted(_ITEM_KEYS)) + ")")
+                texts.append(item["drug"])
+            return texts if texts else "none"
+        if value is None or value is False or value == []:
+            return "none"
+        return value
+

@@ -1,0 +1,277 @@
+"""A consult in progress: which question comes next, answers, going back and editing.
+
+The session keeps every answer given, keyed by step. The path through the dialog is
+recomputed from those answers after every change, so editing an early answer re-routes
+the branches; answers to steps no longer on the path are kept (``stale``) but stop
+counting as facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from . import answers as parse
+from .dialog import END, Dialog, FollowUp, Option, Question, Section
+from .errors import AnswerError
+from .facts import UNKNOWN, DrugEntry, Facts
+
+KEEP = "keep"  # confirm-step answer: keep the text as typed, unrecognised
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing to ask: a dialog question, a per-drug follow-up, or a drug confirmation."""
+
+    key: str                     # "age_years", "prior_treatments[1].response", "...[1].confirm"
+    question: Question
+    section: Section
+    type: str                    # single, multi, yesno, number, drugs, text
+    prompt: str
+    why: str
+    options: tuple[Option, ...] = ()
+    unknown: str | None = None
+    follow_up: FollowUp | None = None
+    index: int | None = None     # which drug mention, for follow-ups and confirmations
+    mention: str | None = None   # that mention's text
+
+    @property
+    def is_confirmation(self) -> bool:
+        return self.key.endswith(".confirm")
+
+
+@dataclass(frozen=True)
+class Answer:
+    raw: Any          # what was typed or given, kept verbatim
+    value: Any        # the parsed fact value
+    shown: str        # how the answer reads in a transcript
+    mention: str | None = None  # for follow-ups: the mention text it belongs to
+
+
+@dataclass
+class Session:
+    dialog: Dialog
+    matcher: Callable[[str], Sequence[Any]]
+    answers: dict[str, Answer] = field(default_factory=dict)
+    _path: list[Step] = field(default_factory=list, init=False)
+    _current: Step | None = field(default=None, init=False)
+    _facts: Facts = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        self._walk()
+
+    # --- reading the state ----------------------------------------------------------------
+
+    @property
+    def current(self) -> Step | None:
+        """The step waiting for an answer, or None when the dialog is complete."""
+        return self._current
+
+    @property
+    def complete(self) -> bool:
+        return self._current is None
+
+    @property
+    def path(self) -> list[Step]:
+        """Answered steps, in the order the dialog asked them."""
+        return list(self._path)
+
+    @property
+    def facts(self) -> Facts:
+        """Answers on the path as facts (canonical units), keyed by question id."""
+        return dict(self._facts)
+
+    @property
+    def stale(self) -> list[str]:
+        """Keys of answers that no longer apply after an earlier answer changed."""
+        on_path = {s.key for s in self._path}
+        return [k for k in self.answers if k not in on_path]
+
+    def answer_for(self, key: str) -> Answer | None:
+        return self.answers.get(key)
+
+    # --- changing the state ---------------------------------------------------------------
+
+    def answer(self, raw: Any) -> Step | None:
+        """Answer the current step; returns the next one (None when complete)."""
+        step = self._current
+        if step is None:
+            raise AnswerError("the dialog is complete; go back or edit an answer to change it")
+        self.answers[step.key] = self._parse(step, raw)
+        self._walk()
+        return self._current
+
+    def edit(self, key: str, raw: Any) -> Step | None:
+        """Change an earlier answer; later steps are recomputed from it."""
+        step = next((s for s in self._path if s.key == key), None)
+        if step is None:
+            raise AnswerError(f"'{key}' is not an answered question on this path")
+        self.answers[key] = self._parse(step, raw)
+        self._walk()
+        return self._current
+
+    def back(self) -> Step:
+        """Withdraw the last answer on the path and ask that step again."""
+        if not self._path:
+            raise AnswerError("this is the first question; there is nothing to go back to")
+        last = self._path[-1]
+        del self.answers[last.key]
+        self._walk()
+        assert self._current is not None
+        return self._current
+
+    def steps(self) -> Iterator[tuple[Step, Answer]]:
+        for step in self._path:
+            yield step, self.answers[step.key]
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _parse(self, step: Step, raw: Any) -> Answer:
+        if parse.is_unknown(raw) and not _is_option(step, raw):
+            if step.unknown is None:
+                raise AnswerError("an answer is required here" + _options_hint(step))
+            return Answer(raw, UNKNOWN, step.unknown, step.mention)
+        kind = step.type
+        if kind == "single":
+            value = parse.parse_choice(raw, step.options)
+            return Answer(raw, value, _label(step.options, value), step.mention)
+        if kind == "multi":
+            chosen = parse.parse_multi(raw, step.options)
+            shown = ", ".join(o.label for o in step.options if o.value in chosen)
+            return Answer(raw, chosen, shown, step.mention)
+        if kind == "yesno":
+            value = parse.parse_yesno(raw)
+            return Answer(raw, value, "Yes" if value else "No", step.mention)
+        if kind == "number":
+            measure = self.dialog.measures[step.question.id]
+            value, unit = parse.parse_number(raw, measure, step.question.id)
+            shown = f"{raw:g} {measure.unit}" if isinstance(raw, (int, float)) else str(raw).strip()
+            if unit != measure.unit:
+                shown += f" (= {value:g} {measure.unit})"
+            return Answer(raw, value, shown, step.mention)
+        if kind == "drugs":
+            return self._parse_drugs(raw)
+        text = parse.parse_text(raw)
+        return Answer(raw, text, text, step.mention)
+
+    def _parse_drugs(self, raw: Any) -> Answer:
+        """A free-text line, or a list of drug texts (one per treatment), through the matcher."""
+        if isinstance(raw, str) and raw.strip():
+            texts = [raw]
+        elif isinstance(raw, (list, tuple)) and all(isinstance(t, str) for t in raw):
+            texts = list(raw)
+        else:
+            raise AnswerError("type the treatments, e.g. 'prednisolone, methotrexate', or 'none'")
+        mentions: list[tuple[int, Any]] = []
+        for source, text in enumerate(texts):
+            mentions += [(source, m) for m in self.matcher(text)]
+        shown = "; ".join(t.strip() for t in texts) if mentions else "None"
+        return Answer(raw, tuple(mentions), shown)
+
+    def _walk(self) -> None:
+        """Recompute the path and the current step from the answers."""
+        path: list[Step] = []
+        facts: Facts = {}
+        qid = self.dialog.first
+        self._current = None
+        while qid != END:
+            question = self.dialog.questions[qid]
+            step = self._question_step(question)
+            given = self.answers.get(step.key)
+            if given is None:
+                self._current = step
+                break
+            path.append(step)
+            if question.type == "drugs":
+                pending = self._drug_steps(question, given, path)
+                if pending is not None:
+                    self._current = pending
+                    break
+                facts[qid] = self._drug_entries(question, given)
+            else:
+                facts[qid] = given.value
+            qid = self._next(question, facts)
+        self._path, self._facts = path, facts
+
+    def _next(self, question: Question, facts: Facts) -> str:
+        for rule in question.next:
+            if rule.when is None or rule.when.holds(facts):
+                return rule.goto
+        return self.dialog.following(question.id)
+
+    def _question_step(self, q: Question) -> Step:
+        return Step(q.id, q, self.dialog.section_of[q.id], q.type, q.prompt, q.why, q.options,
+                    q.unknown)
+
+    def _drug_steps(self, question: Question, given: Answer, path: list[Step]) -> Step | None:
+        """Append answered per-drug steps to ``path``; return the first unanswered one."""
+        if given.value is UNKNOWN:
+            return None
+        for i, (_, mention) in enumerate(given.value):
+            for step in self._mention_steps(question, i, mention):
+                answer = self.answers.get(step.key)
+                if answer is None or answer.mention != mention.text:
+                    return step
+                path.append(step)
+        return None
+
+    def _mention_steps(self, question: Question, i: int, mention: Any) -> Iterator[Step]:
+        section = self.dialog.section_of[question.id]
+        base = f"{question.id}[{i}]"
+        if mention.status == "confirm":
+            options = tuple(Option(value=c.drug, label=_candidate_label(c)) for c in mention.candidates)
+            options += (Option(value=KEEP, label=f"None of these: keep '{mention.text}' as typed"),)
+            yield Step(f"{base}.confirm", question, section, "single",
+                       f"'{mention.text}' was not recognised exactly. Did you mean:",
+                       "A look-alike name is never applied without your confirmation.",
+                       options, None, None, i, mention.text)
+        label = self._mention_label(base, mention)
+        for follow in question.follow_up:
+            yield Step(f"{base}.{follow.id}", question, section, follow.type,
+                       follow.prompt.replace("{drug}", label), follow.why, follow.options,
+                       follow.unknown, follow, i, mention.text)
+
+    def _mention_label(self, base: str, mention: Any) -> str:
+        confirmed = self.answers.get(f"{base}.confirm")
+        if confirmed is not None and confirmed.mention == mention.text and confirmed.value != KEEP:
+            return confirmed.value
+        return mention.drug or mention.drug_class or mention.text
+
+    def _drug_entries(self, question: Question, given: Answer) -> Any:
+        if given.value is UNKNOWN:
+            return UNKNOWN
+        entries = []
+        for i, (_, m) in enumerate(given.value):
+            base = f"{question.id}[{i}]"
+            drug, therapy, status = m.drug, m.therapy, m.status
+            if m.status == "confirm":
+                chosen = self.answers[f"{base}.confirm"].value
+                candidate = next((c for c in m.candidates if c.drug == chosen), None)
+                if candidate is None:
+                    drug, therapy, status = None, None, "unknown"
+                else:
+                    drug, therapy, status = candidate.drug, candidate.therapy, "confirmed"
+            elif m.drug_class is not None and m.drug is None:
+                status = "class"
+            entry = DrugEntry(m.text, drug, therapy, m.drug_class, status)
+            follow = {f.id: self.answers[f"{base}.{f.id}"].value for f in question.follow_up}
+            entries.append(replace(entry, **{k: (None if v is UNKNOWN else v) for k, v in follow.items()}))
+        return tuple(entries)
+
+
+def _is_option(step: Step, raw: Any) -> bool:
+    return isinstance(raw, str) and raw.strip().lower() in {o.value for o in step.options}
+
+
+def _label(options: Sequence[Option], value: str) -> str:
+    return next(o.label for o in options if o.value == value)
+
+
+def _options_hint(step: Step) -> str:
+    return f" (one of: {', '.join(o.value for o in step.options)})" if step.options else ""
+
+
+def _candidate_label(candidate: Any) -> str:
+    detail = ", ".join(p for p in (candidate.use, candidate.drug_class) if p)
+    return f"{candidate.drug} ({detail})" if detail else candidate.drug

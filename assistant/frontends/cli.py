@@ -1,0 +1,79 @@
+"""The ``triage`` command: argument parsing and exit codes; all decisions are the engine's."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..engine.errors import TriageError
+from .text import dumps, literal
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="triage",
+        description="Calcinosis triage for juvenile dermatomyositis. Decision support for "
+                    "clinicians, not a prescription.")
+    parser.add_argument("--plain", action="store_true", help="line-by-line chat on stdin/stdout")
+    sub = parser.add_subparsers(dest="command")
+    rep = sub.add_parser("replay", help="feed a replay file through the engine")
+    rep.add_argument("file", type=Path)
+    rep.add_argument("--json", action="store_true", help="print facts, transcript and warnings as JSON")
+    rep.add_argument("--strict", action="store_true", help="treat every warning as an error")
+    sub.add_parser("check", help="validate the knowledge base and dialogs")
+    match = sub.add_parser("match", help="match free-text drug names")
+    match.add_argument("text", nargs="?", help="text to match (default: each line of stdin)")
+    match.add_argument("--json", action="store_true", help="one JSON array per line")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "replay":
+            return _replay(args.file, args.json, args.strict)
+        if args.command == "check":
+            from ..engine.check import check
+
+            return _report_check(check())
+        if args.command == "match":
+            from .match_command import run
+
+            return run(args.text, args.json, sys.stdin, sys.stdout)
+        from ..engine.library import load
+        from .plain import run as run_plain
+
+        return run_plain(load(), sys.stdin, sys.stdout)
+    except TriageError as exc:
+        print(literal(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _replay(file: Path, as_json: bool, strict: bool) -> int:
+    from ..engine.replay import replay
+
+    result = replay(file, strict=strict)
+    if as_json:
+        print(dumps(result.to_json()))
+        return 0
+    for line in result.to_json()["transcript"]:
+        print(f"? {literal(line['question'])}\n  {literal(line['answer'])}")
+    print("\nFacts:")
+    for key, value in result.to_json()["facts"].items():
+        print(f"  {key}: {literal(dumps(value) if isinstance(value, (dict, list)) else value)}")
+    for warning in result.warnings:
+        print(f"warning: {literal(warning)}", file=sys.stderr)
+    return 0
+
+
+def _report_check(problems: list[str]) -> int:
+    for problem in problems:
+        print(literal(problem), file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 1
+    print("knowledge and dialogs: no problems found")
+    return 0

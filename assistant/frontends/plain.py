@@ -1,0 +1,128 @@
+"""A plain line-by-line chat over standard input and output (``triage --plain``)."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from ..engine.errors import AnswerError
+from ..engine.library import Library
+from ..engine.record import facts_json
+from ..engine.session import Session, Step
+from .text import literal
+
+COMMANDS = """Commands (type them instead of an answer):
+  /why          why this question is asked
+  /back         go back one question
+  /edit ID      change an earlier answer (IDs are listed by /answers)
+  /answers      the answers so far
+  /help         this list
+  /quit         stop (answers so far are shown)"""
+
+
+class PlainChat:
+    def __init__(self, library: Library, stdin: TextIO, stdout: TextIO):
+        self.library, self.stdin, self.stdout = library, stdin, stdout
+        self.session: Session = library.new_session()
+        self._section: str | None = None
+
+    def say(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def run(self) -> int:
+        dialog = self.library.dialog
+        self.say(dialog.title)
+        self.say(dialog.intro)
+        self.say("Type /help for commands.\n")
+        while (step := self.session.current) is not None:
+            self.ask(step)
+            line = self.stdin.readline()
+            if not line:
+                self.say("\nInput ended; the consult is incomplete.")
+                self.show_answers()
+                return 1
+            line = line.rstrip("\n")
+            if line.startswith("/"):
+                if self.command(line.strip()) == "quit":
+                    self.show_answers()
+                    return 1
+                continue
+            try:
+                self.session.answer(line)
+            except AnswerError as exc:
+                self.say(f"  ! {literal(exc)}")
+        self.say("\nThe consult is complete.")
+        self.show_answers()
+        return 0
+
+    def ask(self, step: Step) -> None:
+        if step.section.id != self._section:
+            self._section = step.section.id
+            self.say(f"\n== {step.section.title} ==")
+        self.say(f"\n{literal(step.prompt)}")
+        for i, option in enumerate(step.options, 1):
+            self.say(f"  {i}. {literal(option.label)}")
+        hints = []
+        if step.type == "multi":
+            hints.append("several allowed, separated by commas")
+        if step.type == "yesno":
+            hints.append("yes or no")
+        if step.type == "number":
+            measure = self.library.dialog.measures[step.question.id]
+            hints.append(f"in {measure.unit}; accepted units: {', '.join(measure.units)}")
+        if step.unknown:
+            hints.append(f"or 'unknown' ({step.unknown})")
+        if step.index is None and step.question.help:
+            hints.append(step.question.help)
+        if hints:
+            self.say("  (" + "; ".join(hints) + ")")
+        self.stdout.write("> ")
+        self.stdout.flush()
+
+    def command(self, line: str) -> str | None:
+        name, _, arg = line.partition(" ")
+        step = self.session.current
+        if name == "/quit":
+            return "quit"
+        if name == "/why" and step is not None:
+            self.say(f"  Why: {step.why}")
+        elif name == "/back":
+            try:
+                self.session.back()
+            except AnswerError as exc:
+                self.say(f"  ! {exc}")
+        elif name == "/edit":
+            self.edit(arg.strip())
+        elif name == "/answers":
+            self.show_answers()
+        else:
+            self.say(COMMANDS)
+        return None
+
+    def edit(self, key: str) -> None:
+        step = next((s for s in self.session.path if s.key == key), None)
+        if step is None:
+            self.say(f"  ! '{literal(key)}' is not an answered question; see /answers")
+            return
+        self.ask(step)
+        line = self.stdin.readline().rstrip("\n")
+        try:
+            self.session.edit(key, line)
+        except AnswerError as exc:
+            self.say(f"  ! {literal(exc)}")
+
+    def show_answers(self) -> None:
+        self.say("\nAnswers:")
+        for step, answer in self.session.steps():
+            self.say(f"  {step.key}: {literal(answer.shown)}")
+        flagged = [(k, v) for k, v in facts_json(self.session).items()
+                   if isinstance(v, dict) and v.get("flag")]
+        for key, fact in flagged:
+            self.say(f"  ! {key} is {fact['flag']} (reference {fact['reference']})")
+        stale = self.session.stale
+        if stale:
+            self.say("  No longer apply after a change: " + ", ".join(stale))
+
+
+def run(library: Library, stdin: TextIO, stdout: TextIO) -> int:
+    return PlainChat(library, stdin, stdout).run()
