@@ -14,7 +14,8 @@ from .dialog import END, Dialog
 from .errors import LoadError, TriageError
 from .knowledge import Knowledge, default_root
 from .library import Library, load
-from .replay import replay_data
+from . import yamlfile
+from .replay import replay_located
 
 
 def check(root: Path | None = None) -> list[str]:
@@ -121,11 +122,15 @@ def unused_references(knowledge: Knowledge) -> list[str]:
 
 
 def case_problems(library: Library) -> list[str]:
+    """Each case's answers must replay cleanly (strict: no warnings) through the dialog."""
     out = []
     for case in library.knowledge.cases.values():
+        file, _ = library.knowledge.origins[("case", case.id)]
+        located = yamlfile.load(library.knowledge.root / file, library.knowledge.root)
+        answers_only = yamlfile.Located(located.file, {"answers": located.data["answers"]},
+                                        located.lines)
         try:
-            replay_data(case.answers, name=f"{_where(library.knowledge, 'case', case.id)} ({case.id})",
-                        strict=True, library=library)
+            replay_located(answers_only, strict=True, library=library)
         except TriageError as exc:
             out.append(str(exc))
     return out

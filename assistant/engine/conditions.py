@@ -7,6 +7,9 @@ others (``all``, ``any``, ``not``). A missing or unknown fact never satisfies a 
     when: {question: diagnosis, in: [jdm, overlap]}
     when: {all: [{question: egfr, below: 30}, {not: {question: iv_access, is: false}}]}
     when: {question: prior_treatments, drug: pamidronate, response: [none]}
+    when: {question: prior_treatments, drug: methotrexate, current: true}
+
+``current: true`` keeps drugs not known to be stopped; ``current: false`` only stopped ones.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ class Condition(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_de
     answered: bool | None = None
     drug: str | None = None
     response: tuple[str, ...] | None = None
+    current: bool | None = None
     all: tuple[Condition, ...] | None = None
     any: tuple[Condition, ...] | None = None
     not_: Condition | None = msgspec.field(default=None, name="not")
@@ -53,8 +57,8 @@ class Condition(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_de
         if len(operators) != 1:
             raise ValueError(f"a test on '{self.question}' needs exactly one operator of: "
                              + ", ".join(OPERATORS))
-        if self.response is not None and self.drug is None:
-            raise ValueError("'response' only goes with 'drug'")
+        if (self.response is not None or self.current is not None) and self.drug is None:
+            raise ValueError("'response' and 'current' only go with 'drug'")
 
     def operators(self) -> list[str]:
         return [name for name in OPERATORS if getattr(self, _attr(name)) is not None]
@@ -103,7 +107,9 @@ def _attr(name: str) -> str:
 def _has_drug(value: Any, wanted: str, cond: Condition) -> bool:
     entries: tuple[DrugEntry, ...] = value
     return any(wanted in (e.drug, e.therapy, e.drug_class)
-               and (cond.response is None or e.response in cond.response) for e in entries)
+               and (cond.response is None or e.response in cond.response)
+               and (cond.current is None or (e.current is not False) == cond.current)
+               for e in entries)
 
 
 def _number(value: Any) -> float | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +17,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Calcinosis triage for juvenile dermatomyositis. Decision support for "
                     "clinicians, not a prescription.")
     parser.add_argument("--plain", action="store_true", help="line-by-line chat on stdin/stdout")
+    parser.add_argument("--root", type=Path, help="folder holding knowledge/ and dialogs/ "
+                                                  "(default: the built-in base)")
     sub = parser.add_subparsers(dest="command")
     rep = sub.add_parser("replay", help="feed a replay file through the engine")
     rep.add_argument("file", type=Path)
@@ -32,11 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "replay":
-            return _replay(args.file, args.json, args.strict)
+            return _replay(args.root, args.file, args.json, args.strict)
         if args.command == "check":
             from ..engine.check import check
 
-            return _report_check(check())
+            return _report_check(check(args.root))
         if args.command == "match":
             from .match_command import run
 
@@ -44,25 +47,30 @@ def main(argv: list[str] | None = None) -> int:
         from ..engine.library import load
         from .plain import run as run_plain
 
-        return run_plain(load(), sys.stdin, sys.stdout)
+        return run_plain(load(args.root), sys.stdin, sys.stdout)
     except TriageError as exc:
         print(literal(exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into a reader that stopped early (e.g. head)
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep interpreter shutdown quiet
+        return 141
 
 
-def _replay(file: Path, as_json: bool, strict: bool) -> int:
+def _replay(root: Path | None, file: Path, as_json: bool, strict: bool) -> int:
+    from ..engine.library import load
     from ..engine.replay import replay
 
-    result = replay(file, strict=strict)
+    result = replay(file, strict=strict, library=load(root))
+    data = result.to_json()
     if as_json:
-        print(dumps(result.to_json()))
+        print(dumps(data))
         return 0
-    for line in result.to_json()["transcript"]:
+    for line in data["transcript"]:
         print(f"? {literal(line['question'])}\n  {literal(line['answer'])}")
     print("\nFacts:")
-    for key, value in result.to_json()["facts"].items():
+    for key, value in data["facts"].items():
         print(f"  {key}: {literal(dumps(value) if isinstance(value, (dict, list)) else value)}")
     for warning in result.warnings:
         print(f"warning: {literal(warning)}", file=sys.stderr)

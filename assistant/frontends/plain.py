@@ -67,13 +67,12 @@ class PlainChat:
             hints.append("several allowed, separated by commas")
         if step.type == "yesno":
             hints.append("yes or no")
-        if step.type == "number":
-            measure = self.library.dialog.measures[step.question.id]
-            hints.append(f"in {measure.unit}; accepted units: {', '.join(measure.units)}")
-        if step.unknown:
-            hints.append(f"or 'unknown' ({step.unknown})")
         if step.index is None and step.question.help:
             hints.append(step.question.help)
+        elif step.type == "number":
+            hints.append(f"in {self.library.dialog.measures[step.question.id].unit}")
+        if step.unknown:
+            hints.append(f"or 'unknown' ({step.unknown})")
         if hints:
             self.say("  (" + "; ".join(hints) + ")")
         self.stdout.write("> ")

@@ -1,0 +1,78 @@
+"""Parsing of typed answers: units, ranges, choices, yes/no, multiple choice."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.engine import answers
+from assistant.engine.dialog import Measure, Option
+from assistant.engine.errors import AnswerError
+from assistant.engine.schema import Interval
+
+CALCIUM = Measure(unit="mg/dL", units={"mg/dL": 1, "mmol/L": 4.008},
+                  plausible=Interval(low=3, high=20))
+PLATELETS = Measure(unit="10^9/L", units={"10^9/L": 1, "/mm3": 0.001},
+                    plausible=Interval(low=1, high=3000))
+OPTIONS = (Option(value="none", label="None", exclusive=True), Option(value="mild", label="Mild"),
+           Option(value="severe", label="Severe"))
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("8.78", 8.78), (8.78, 8.78), ("2.19 mmol/L", 8.778), ("2,19 mmol/l", 8.778),
+    ("2.19mmol/L", 8.778), ("9 mg/dL", 9.0),
+])
+def test_numbers_convert_to_the_canonical_unit(raw, expected):
+    assert answers.parse_number(raw, CALCIUM, "calcium")[0] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("raw", ["443000/mm3", "443000 /mm³", "443 x10^9/L", "443 ×10⁹/L"])
+def test_platelet_spellings(raw):
+    assert answers.parse_number(raw, PLATELETS, "platelets")[0] == pytest.approx(443)
+
+
+def test_out_of_range_names_the_range_and_suggests_the_other_unit():
+    with pytest.raises(AnswerError) as err:
+        answers.parse_number("2.19", CALCIUM, "calcium")
+    message = str(err.value)
+    assert "3–20 mg/dL" in message
+    assert "2.19 mmol/L" in message
+
+
+def test_unknown_unit_lists_the_accepted_units():
+    with pytest.raises(AnswerError, match=r"unknown unit 'mg/L'.*mg/dL, mmol/L"):
+        answers.parse_number("9 mg/L", CALCIUM, "calcium")
+
+
+@pytest.mark.parametrize("raw", ["abc", "", True, None, "nan", "inf mg/dL"])
+def test_non_numbers_are_refused(raw):
+    with pytest.raises(AnswerError):
+        answers.parse_number(raw, CALCIUM, "calcium")
+
+
+@pytest.mark.parametrize("raw, expected", [("mild", "mild"), ("Severe", "severe"), ("2", "mild"),
+                                           (3, "severe")])
+def test_choice_by_value_label_or_number(raw, expected):
+    assert answers.parse_choice(raw, OPTIONS) == expected
+
+
+def test_choice_refusal_lists_the_options():
+    with pytest.raises(AnswerError, match="none, mild, severe"):
+        answers.parse_choice("moderate", OPTIONS)
+
+
+def test_exclusive_option_cannot_be_combined():
+    with pytest.raises(AnswerError, match="'none' cannot be combined"):
+        answers.parse_multi(["none", "mild"], OPTIONS)
+    assert answers.parse_multi("2, 3", OPTIONS) == {"mild", "severe"}
+    assert answers.parse_multi("2 3", OPTIONS) == {"mild", "severe"}
+
+
+@pytest.mark.parametrize("raw, expected", [(True, True), ("yes", True), ("Y", True), ("no", False),
+                                           (False, False), ("non", False)])
+def test_yes_no(raw, expected):
+    assert answers.parse_yesno(raw) is expected
+
+
+def test_yes_no_refuses_other_text():
+    with pytest.raises(AnswerError):
+        answers.parse_yesno("maybe")

@@ -1,0 +1,109 @@
+"""Bad data fails loudly: file, line and field named, never a traceback or a half-loaded base."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.engine.errors import LoadError
+from assistant.engine.library import load
+
+from .conftest import run_triage
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+def problems(root: Path) -> str:
+    with pytest.raises(LoadError) as err:
+        load(root)
+    return str(err.value)
+
+
+def test_malformed_yaml_names_file_and_line(root_copy):
+    labs = root_copy / "knowledge" / "labs.yaml"
+    replace_in(labs, "  - id: crp\n", "  - id: crp\n    name: [unclosed\n")
+    message = problems(root_copy)
+    assert f"knowledge/labs.yaml:{line_of(labs, '[unclosed') + 1}:" in message
+    assert "invalid YAML" in message
+
+
+def test_wrong_type_names_the_field(root_copy):
+    labs = root_copy / "knowledge" / "labs.yaml"
+    replace_in(labs, "plausible: {low: 3, high: 20}", "plausible: {low: three, high: 20}")
+    message = problems(root_copy)
+    assert f"knowledge/labs.yaml:{line_of(labs, 'low: three')}: labs[4].plausible.low:" in message
+    assert "Expected 'float', got 'str'" in message
+
+
+def test_unknown_field_is_an_error(root_copy):
+    dialog = root_copy / "dialogs" / "triage.yaml"
+    replace_in(dialog, "      - id: sex\n", "      - id: sex\n        colour: blue\n")
+    message = problems(root_copy)
+    assert "dialogs/triage.yaml:" in message and "colour" in message
+
+
+def test_duplicate_key_is_an_error(root_copy):
+    labs = root_copy / "knowledge" / "labs.yaml"
+    replace_in(labs, "    name: C-reactive protein\n", "    name: C-reactive protein\n    name: CRP\n")
+    message = problems(root_copy)
+    assert f"knowledge/labs.yaml:{line_of(labs, 'name: CRP')}: labs[1].name: duplicate key" in message
+
+
+def test_every_problem_is_reported_at_once(root_copy):
+    labs = root_copy / "knowledge" / "labs.yaml"
+    replace_in(labs, "refs: [s69_paediatric_ranges]", "refs: [nobody_2099]")
+    replace_in(labs, "unit: U/L\n    units: {U/L: 1, IU/L: 1, UI/L: 1}", "unit: U/L\n    units: {IU/L: 1}")
+    message = problems(root_copy)
+    assert "unknown reference 'nobody_2099'" in message
+    assert "canonical unit 'U/L' must be listed with factor 1" in message
+
+
+def test_unsafe_yaml_tags_are_refused(root_copy):
+    labs = root_copy / "knowledge" / "labs.yaml"
+    replace_in(labs, "    name: C-reactive protein\n", "    name: !!python/object/apply:os.system ['true']\n")
+    assert "knowledge/labs.yaml" in problems(root_copy)
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("goto: calcinosis_pattern", "goto: calcinosis_patern", "unknown question 'calcinosis_patern'"),
+    ("goto: calcinosis_pattern", "goto: age_years", "jumps may only go forward"),
+    ("when: {question: diagnosis, is: idiopathic}", "when: {question: diagnosis, is: idiopatic}",
+     "'idiopatic' is not an option of 'diagnosis'"),
+    ("when: {question: diagnosis, is: idiopathic}", "when: {question: weight, below: 3}",
+     "unknown question 'weight'"),
+    ("when: {question: diagnosis, is: idiopathic}", "when: {question: egfr, below: 3}",
+     "'egfr' is not asked before this point"),
+    ("when: {question: diagnosis, is: idiopathic}", "when: {question: diagnosis, below: 3}",
+     "'below' cannot test the single question 'diagnosis'"),
+    ("when: {question: diagnosis, is: idiopathic}", "when: {question: diagnosis}",
+     "needs exactly one operator"),
+])
+def test_dialog_faults_are_located(root_copy, old, new, expected):
+    dialog = root_copy / "dialogs" / "triage.yaml"
+    replace_in(dialog, old, new)
+    message = problems(root_copy)
+    assert expected in message
+    assert "dialogs/triage.yaml:" in message
+
+
+def test_check_command_exits_non_zero_with_the_message(root_copy):
+    labs = root_copy / "knowledge" / "labs.yaml"
+    replace_in(labs, "  - id: crp\n", "  - id: crp\n    name: [unclosed\n")
+    result = run_triage("--root", str(root_copy), "check")
+    assert result.returncode == 1
+    assert "knowledge/labs.yaml:" in result.stderr and "invalid YAML" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_check_is_clean_on_the_shipped_base():
+    result = run_triage("check")
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,40 @@
+"""The plain line-by-line chat, driven through a real process on stdin/stdout."""
+
+from __future__ import annotations
+
+from .conftest import run_triage
+
+IDIOPATHIC = [
+    "6", "female", "unknown", "idiopathic", "none",
+    "tumoral", "multiple", "elbows, knees", "no", "no", "yes", "yes", "yes",
+    *["unknown"] * 11,
+    "none", "none", "yes", "no",
+]
+
+
+def test_a_whole_consult_in_plain_mode():
+    result = run_triage("--plain", stdin="\n".join(IDIOPATHIC) + "\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Decision support for clinicians, not a prescription" in out
+    assert "How old is the child?" in out
+    assert "Muscle weakness" not in out  # idiopathic skips disease activity
+    assert "The consult is complete." in out
+    assert "diagnosis: Idiopathic calcinosis" in out
+
+
+def test_errors_back_why_and_edit():
+    lines = ["45", "6", "/why", "/back", "7", "female", "/edit age_years", "8", "/answers", "/quit"]
+    result = run_triage("--plain", stdin="\n".join(lines) + "\n")
+    out = result.stdout
+    assert "outside the accepted range 0–21 years" in out
+    assert "Why: Some reference ranges (creatine kinase" in out
+    assert "age_years: 8" in out and "sex: Female" in out
+    assert result.returncode == 1  # quit before the end
+
+
+def test_input_ending_early_keeps_the_answers_shown():
+    result = run_triage("--plain", stdin="9\nmale\n")
+    assert result.returncode == 1
+    assert "the consult is incomplete" in result.stdout
+    assert "sex: Male" in result.stdout
