@@ -128,7 +128,8 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
             lexicon = yamlfile.document(located, Lexicon)
         except LoadError as exc:
             c.problems.extend(exc.problems)
-    _check_ids(c, references, therapies, labs, cases, lexicon)
+    if not c.problems:  # cross-checks against a half-read table would only add noise
+        _check_ids(c, references, therapies, labs, cases, lexicon)
     if c.problems:
         raise LoadError(c.problems)
     return Knowledge(root, references, therapies, lexicon, labs, cases, c.origins)

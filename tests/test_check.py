@@ -1,0 +1,99 @@
+"""`triage check` and the CLI's error exits, on deliberately broken copies of the base."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.engine.check import check
+
+from .answers import base
+from .conftest import run_triage
+from .test_load_errors import replace_in
+
+
+def test_unreachable_question(root_copy):
+    dialog = root_copy / "dialogs" / "triage.yaml"
+    replace_in(dialog, "          - when: {question: diagnosis, is: idiopathic}\n            goto: calcinosis_pattern",
+               "          - goto: calcinosis_pattern")
+    found = check(root_copy)
+    assert any("muscle_weakness: no path through the dialog reaches this question" in p for p in found)
+    assert any("skin_activity: no path" in p for p in found)
+
+
+def test_rule_after_an_unconditional_rule_is_dead(root_copy):
+    dialog = root_copy / "dialogs" / "triage.yaml"
+    replace_in(dialog, "          - when: {question: diagnosis, is: idiopathic}\n            goto: calcinosis_pattern",
+               "          - goto: muscle_weakness\n          - when: {question: diagnosis, is: idiopathic}\n"
+               "            goto: calcinosis_pattern")
+    assert any("red_flags.next[1]: never used" in p for p in check(root_copy))
+
+
+def test_unused_reference(root_copy):
+    refs = root_copy / "knowledge" / "references.yaml"
+    data = yaml.safe_load(refs.read_text())
+    data["references"].append({"id": "nobody_2099", "kind": "article", "title": "Never cited",
+                               "confirmed": False})
+    refs.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    assert any("nobody_2099: reference is never cited" in p for p in check(root_copy))
+
+
+def test_statement_without_reference(root_copy):
+    path = root_copy / "knowledge" / "therapies" / "colchicine.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["mechanism"]["refs"] = []
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    assert any("colchicine.mechanism: no reference" in p for p in check(root_copy))
+
+
+def test_therapy_without_evidence(root_copy):
+    path = root_copy / "knowledge" / "therapies" / "colchicine.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["evidence"] = []
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    assert any("colchicine.evidence: a therapy needs at least one evidence entry" in p
+               for p in check(root_copy))
+
+
+def test_case_with_an_unknown_fact(root_copy):
+    path = root_copy / "knowledge" / "cases" / "sara.yaml"
+    replace_in(path, "answers:\n", "answers:\n  serum_magnesium: 2\n")
+    assert any("sara" in p and "unknown question 'serum_magnesium'" in p for p in check(root_copy))
+
+
+def test_case_with_an_invalid_value(root_copy):
+    path = root_copy / "knowledge" / "cases" / "sara.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("diagnosis: idiopathic", "diagnosis: idiopathik", 1))
+    line = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if "idiopathik" in t)
+    assert any(f"knowledge/cases/sara.yaml:{line}: answers.diagnosis: 'idiopathik' is not an option" in p
+               for p in check(root_copy))
+
+
+def write(tmp_path: Path, answers: dict) -> str:
+    path = tmp_path / "consult.yaml"
+    path.write_text(yaml.safe_dump({"answers": answers}, sort_keys=False))
+    return str(path)
+
+
+@pytest.mark.parametrize("answers, message", [
+    (base(serum_magnesium=2), "answers.serum_magnesium: unknown question id 'serum_magnesium'"),
+    (base(calcium="45 mg/dL"), "outside the accepted range 3–20 mg/dL"),
+    (base(crp="4 furlongs"), "unknown unit 'furlongs' for crp"),
+    (base(sex=None), "no answer for 'sex', and it is required"),
+])
+def test_cli_replay_errors_exit_non_zero(tmp_path, answers, message):
+    result = run_triage("replay", write(tmp_path, answers))
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "consult.yaml:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cli_malformed_replay_yaml(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("answers:\n  sex: female\n  age_years: [8\n")
+    result = run_triage("replay", str(path))
+    assert result.returncode == 1
+    assert "broken.yaml:" in result.stderr and "invalid YAML" in result.stderr
