@@ -3,19 +3,20 @@
 Decision support for clinicians, not a prescription.
 
 The public Python API is imported lazily so that ``import assistant`` stays cheap:
-``load``, ``replay``, ``match_drugs``.
+``load``, ``replay``, ``match_drugs``, ``recommend``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["load", "match_drugs", "replay"]
+__all__ = ["load", "match_drugs", "recommend", "replay"]
 
 _API = {
     "load": ("assistant.engine.library", "load"),
     "replay": ("assistant.engine.replay", "replay"),
     "match_drugs": ("assistant.engine.matching", "match_drugs"),
+    "recommend": ("assistant.engine.recommend", "recommend"),
 }
 
 

@@ -2,8 +2,9 @@
 
 Loading rejects bad YAML, unknown fields and ids, dangling jumps, backward jumps (so every
 path ends) and conditions on questions not yet asked. This adds: questions no path can
-reach, jump rules that can never fire, statements without references, references nobody
-cites, and cases whose answers do not replay cleanly.
+reach, jump rules that can never fire, statements (therapies, labs, triage and ranking
+rules) without references, references nobody cites, and cases whose answers do not replay
+cleanly.
 """
 
 from __future__ import annotations
@@ -90,6 +91,8 @@ def missing_refs(knowledge: Knowledge) -> list[str]:
                 for field, refs in statements if not refs]
     out += [f"{_where(knowledge, 'lab', lab.id)}: {lab.id}.refs: no reference"
             for lab in knowledge.labs.values() if not lab.refs]
+    out += [f"{_where(knowledge, table, key)}: {key}.refs: no reference"
+            for table, key, refs in knowledge.rules.statements() if not refs]
     return out
 
 
@@ -117,6 +120,8 @@ def unused_references(knowledge: Knowledge) -> list[str]:
             cited.update(n.refs)
     for drug in knowledge.lexicon.drugs:
         cited.update(drug.refs)
+    for _, _, refs in knowledge.rules.statements():
+        cited.update(refs)
     return [f"{_where(knowledge, 'reference', r)}: {r}: reference is never cited"
             for r in knowledge.references if r not in cited]
 

@@ -1,7 +1,8 @@
 """Load and cross-check the knowledge base (``knowledge/``) into typed objects.
 
 Layout: ``references.yaml``, ``drugs.yaml``, ``labs.yaml``, ``therapies/*.yaml`` (one
-therapy each) and ``cases/*.yaml`` (one case each). Loading either returns a complete,
+therapy each), ``cases/*.yaml`` (one case each), and the rules in ``triage.yaml`` and
+``ranking.yaml``. Loading either returns a complete,
 consistent :class:`Knowledge` or raises a :class:`LoadError` listing every problem.
 """
 
@@ -15,6 +16,7 @@ from typing import TypeVar
 from . import yamlfile
 from .errors import LoadError, Problem
 from .lexicon import Lexicon
+from .rules import Rules, load_rules
 from .schema import Case, Lab, Reference, Therapy
 
 T = TypeVar("T")
@@ -41,6 +43,7 @@ class Knowledge:
     lexicon: Lexicon
     labs: dict[str, Lab]
     cases: dict[str, Case]
+    rules: Rules
     # where each record was defined, for located messages in later checks
     origins: dict[tuple[str, str], tuple[str, int | None]]
 
@@ -130,9 +133,10 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
             c.problems.extend(exc.problems)
     if not c.problems:  # cross-checks against a half-read table would only add noise
         _check_ids(c, references, therapies, labs, cases, lexicon)
+    rules = load_rules(c, base, therapies, references)
     if c.problems:
         raise LoadError(c.problems)
-    return Knowledge(root, references, therapies, lexicon, labs, cases, c.origins)
+    return Knowledge(root, references, therapies, lexicon, labs, cases, rules, c.origins)
 
 
 def _check_ids(c: _Collector, references: dict, therapies: dict, labs: dict, cases: dict,

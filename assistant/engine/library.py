@@ -52,6 +52,10 @@ def _cross_problems(knowledge: Knowledge, dialog: Dialog) -> list[Problem]:
             if caution.when is not None:
                 for message in condition_problems(caution.when, dialog.questions):
                     out.append(Problem(file, line, f"{therapy.id}.cautions[{i}].when", message))
+    for table, key, cond in knowledge.rules.conditions():
+        file, line = knowledge.origins[(table, key)]
+        for message in condition_problems(cond, dialog.questions):
+            out.append(Problem(file, line, f"{key}.when", message))
     for case in knowledge.cases.values():
         file, line = knowledge.origins[("case", case.id)]
         for key in case.answers:

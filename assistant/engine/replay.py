@@ -16,6 +16,7 @@ from . import yamlfile
 from .errors import AnswerError, LoadError, ReplayError
 from .facts import UNKNOWN
 from .library import Library, load
+from .recommend import Recommendation, recommend
 from .record import facts_json, transcript_json
 from .session import KEEP, Session, Step
 
@@ -26,11 +27,17 @@ _ITEM_KEYS = {"drug", "confirm", "response", "side_effects", "current"}
 @dataclass
 class ReplayResult:
     session: Session
+    library: Library
     warnings: list[str] = field(default_factory=list)
 
+    def recommendation(self) -> Recommendation:
+        return recommend(self.session.facts, self.library)
+
     def to_json(self) -> dict[str, Any]:
+        """Facts, transcript and warnings, then the triage, ranking and exclusions."""
         return {"dialog": self.session.dialog.id, "facts": facts_json(self.session),
-                "transcript": transcript_json(self.session), "warnings": self.warnings}
+                "transcript": transcript_json(self.session), "warnings": self.warnings,
+                **self.recommendation().to_json()}
 
 
 def replay(path: str | Path, *, strict: bool = False, library: Library | None = None) -> ReplayResult:
@@ -66,6 +73,7 @@ class _Replayer:
     def __init__(self, located: yamlfile.Located, library: Library, strict: bool):
         self.located, self.strict = located, strict
         self.answers: dict[str, Any] = located.data["answers"]
+        self.library = library
         self.session = library.new_session()
         self.warnings: list[str] = []
         self.used: set[str] = set()
@@ -92,7 +100,7 @@ class _Replayer:
             if key not in self.used:
                 self.warn((key,), f"answer to '{key}' was not used: the dialog did not ask it "
                                   "on this path")
-        return ReplayResult(self.session, self.warnings)
+        return ReplayResult(self.session, self.library, self.warnings)
 
     def value_for(self, step: Step) -> tuple[tuple, Any]:
         qid = step.question.id

@@ -24,6 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("file", type=Path)
     rep.add_argument("--json", action="store_true", help="print facts, transcript and warnings as JSON")
     rep.add_argument("--strict", action="store_true", help="treat every warning as an error")
+    rep.add_argument("--report", type=Path, metavar="PATH",
+                     help="also write the Markdown consult report to PATH")
     sub.add_parser("check", help="validate the knowledge base and dialogs")
     match = sub.add_parser("match", help="match free-text drug names")
     match.add_argument("text", nargs="?", help="text to match (default: each line of stdin)")
@@ -35,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "replay":
-            return _replay(args.root, args.file, args.json, args.strict)
+            return _replay(args.root, args.file, args.json, args.strict, args.report)
         if args.command == "check":
             from ..engine.check import check
 
@@ -58,12 +60,22 @@ def main(argv: list[str] | None = None) -> int:
         return 141
 
 
-def _replay(root: Path | None, file: Path, as_json: bool, strict: bool) -> int:
+def _replay(root: Path | None, file: Path, as_json: bool, strict: bool,
+            report: Path | None) -> int:
     from ..engine.library import load
     from ..engine.replay import replay
 
     result = replay(file, strict=strict, library=load(root))
     data = result.to_json()
+    if report is not None:
+        from ..engine.report import consult_report
+
+        text = consult_report(result.recommendation(), result.session.facts, result.library)
+        try:
+            report.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"cannot write the report: {literal(exc)}", file=sys.stderr)
+            return 1
     if as_json:
         print(dumps(data))
         return 0
@@ -72,9 +84,23 @@ def _replay(root: Path | None, file: Path, as_json: bool, strict: bool) -> int:
     print("\nFacts:")
     for key, value in data["facts"].items():
         print(f"  {key}: {literal(dumps(value) if isinstance(value, (dict, list)) else value)}")
+    _print_result(data)
     for warning in result.warnings:
         print(f"warning: {literal(warning)}", file=sys.stderr)
     return 0
+
+
+def _print_result(data: dict) -> None:
+    """Triage first, then the ranked options and the exclusions, one line each."""
+    print(f"\nTriage: {data['triage']['level'].upper()}")
+    for flag in data["triage"]["flags"]:
+        print(f"  [{flag['level']}] {literal(flag['message'])}")
+    print("\nRanked options:")
+    for i, option in enumerate(data["ranking"], 1):
+        print(f"  {i:2}. {literal(option['name'])} (score {option['score']:g})")
+    for option in data["excluded"]:
+        print(f"  excluded: {literal(option['name'])}: {literal(option['reason'])}")
+    print(f"\n{data['disclaimer']}")
 
 
 def _report_check(problems: list[str]) -> int:

@@ -1,0 +1,35 @@
+"""Helpers for the triage and ranking tests: a recommendation from answers or a seed replay."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.engine.recommend import Option, Recommendation
+from assistant.engine.replay import replay, replay_data
+
+from .answers import base
+from .conftest import REPLAYS
+
+
+def from_answers(library, **changes: Any) -> Recommendation:
+    return replay_data(base(**changes), library=library).recommendation()
+
+
+def from_seed(library, case: str) -> Recommendation:
+    return replay(REPLAYS / f"{case}.yaml", library=library).recommendation()
+
+
+def option(rec: Recommendation, therapy: str) -> Option:
+    return next(o for o in rec.ranking + rec.excluded if o.therapy.id == therapy)
+
+
+def ranked_ids(rec: Recommendation) -> list[str]:
+    return [o.therapy.id for o in rec.ranking]
+
+
+def caution_ids(rec: Recommendation, therapy: str) -> set[str]:
+    return {n.id for n in option(rec, therapy).cautions}
+
+
+def rules(rec: Recommendation, therapy: str) -> set[str]:
+    return {e.rule for e in option(rec, therapy).contributions}

@@ -1,0 +1,83 @@
+"""Triage: red flags set the level; findings raise it or add actions, with their facts."""
+
+from __future__ import annotations
+
+import pytest
+
+from .recommending import from_answers, from_seed
+
+RED_FLAGS = ["fever_infected_lesion", "dysphagia", "breathing_difficulty", "abdominal_pain",
+             "chest_pain_pericardial", "rapid_weakness"]
+
+
+def flags(rec) -> dict:
+    return {f.id: f for f in rec.triage.flags}
+
+
+def test_rh_is_urgent_for_infected_masses_and_pericardial_effusion(library):
+    rec = from_seed(library, "rh")
+    assert rec.triage.level == "urgent"
+    found = flags(rec)
+    assert found["infected_lesion_fever"].facts == {"red_flags": "fever_infected_lesion"}
+    assert found["chest_pain_pericardial"].facts == {"red_flags": "chest_pain_pericardial"}
+    assert found["hypocalcaemia"].facts["calcium"] == "8.78 mg/dL"
+    assert "Correct calcium and vitamin D first" in found["hypocalcaemia"].action
+    assert {"anaemia", "ulceration", "infected_lesion", "severe_weakness"} <= set(found)
+    assert [f.level for f in rec.triage.flags][:2] == ["urgent", "urgent"]
+
+
+@pytest.mark.parametrize("flag", RED_FLAGS)
+def test_each_red_flag_is_urgent_and_leads_the_result(library, flag):
+    rec = from_answers(library, red_flags=[flag])
+    assert rec.triage.level == "urgent"
+    assert rec.triage.flags[0].level == "urgent"
+    assert rec.triage.flags[0].facts == {"red_flags": flag}
+    assert rec.triage.flags[0].refs
+
+
+def test_no_red_flag_and_normal_labs_is_routine(library):
+    rec = from_answers(library)
+    assert rec.triage.level == "routine"
+    assert {f.level for f in rec.triage.flags} <= {"routine"}
+
+
+@pytest.mark.parametrize(("changes", "rule", "fact"), [
+    ({"calcium": "2.0 mmol/L"}, "hypocalcaemia", "calcium"),
+    ({"crp": 160}, "very_high_crp", "crp"),
+    ({"calcinosis_ulcerated": True}, "ulceration", "calcinosis_ulcerated"),
+    ({"hemoglobin": "85 g/L"}, "anaemia", "hemoglobin"),
+    ({"calcinosis_infected": True}, "infected_lesion", "calcinosis_infected"),
+    ({"muscle_weakness": "severe"}, "severe_weakness", "muscle_weakness"),
+])
+def test_findings_raise_the_level_to_soon_with_their_facts(library, changes, rule, fact):
+    rec = from_answers(library, **changes)
+    assert rec.triage.level == "soon"
+    assert fact in flags(rec)[rule].facts
+
+
+def test_calcium_threshold_follows_age(library):
+    # 8.6 mg/dL is low below 12 years (8.8) but normal from 12 (8.5)
+    assert "hypocalcaemia" in flags(from_answers(library, calcium=8.6, age_years=9))
+    assert "hypocalcaemia" not in flags(from_answers(library, calcium=8.6, age_years=13))
+
+
+def test_routine_findings_add_actions_without_raising_the_level(library):
+    rec = from_answers(library, vitamin_d=12, egfr=45)
+    assert rec.triage.level == "routine"
+    assert {"low_vitamin_d", "reduced_kidney_function", "active_disease"} <= set(flags(rec))
+
+
+def test_unknown_facts_never_fire_a_rule(library):
+    rec = from_answers(library, calcium="unknown", crp="unknown", hemoglobin="unknown")
+    assert not {"hypocalcaemia", "very_high_crp", "anaemia"} & set(flags(rec))
+
+
+def test_idiopathic_calcinosis_has_no_disease_activity_flag(library):
+    rec = from_seed(library, "sara")
+    assert rec.triage.level == "routine" and rec.triage.flags == ()
+
+
+@pytest.mark.parametrize(("case", "level"), [("imane", "soon"), ("laila", "routine"),
+                                             ("douae", "soon"), ("jamila", "routine")])
+def test_seed_levels(library, case, level):
+    assert from_seed(library, case).triage.level == level
