@@ -9,6 +9,7 @@ import msgspec
 from .schema import Strict
 
 Market = Literal["us", "uk_eu", "fr_ma", "middle_east", "other"]
+Route = Literal["iv", "oral", "topical", "intralesional", "sc", "im"]
 
 
 class Brand(Strict, kw_only=True):
@@ -26,6 +27,8 @@ class Drug(Strict, kw_only=True):
     abbreviations: tuple[str, ...] = ()
     brands: tuple[Brand, ...] = ()
     look_alikes: tuple[str, ...] = ()           # names never to cross by fuzziness
+    # therapy id when the mention names this route ("topical STS"); default is `therapy`
+    route_therapies: dict[Route, str] = msgspec.field(default_factory=dict)
     refs: tuple[str, ...] = ()
 
 

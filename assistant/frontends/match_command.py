@@ -1,0 +1,70 @@
+"""``triage match TEXT [--json]``: show what the drug matcher makes of a line.
+
+With TEXT, answers that line. Without it, reads standard input and answers each input line
+with exactly one output line: plain text, or with ``--json`` one JSON array of mention
+objects per line (``[]`` for a line that names no drug). Input is plain text: control and
+escape characters are shown escaped, never sent to the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from assistant.engine.matching import Mention, match_drugs
+
+# C0/C1 controls, DEL and the Unicode line/paragraph separators would break "one line per
+# input line" or reach the terminal as escape codes: always shown as \\uXXXX.
+_UNSAFE = {c: f"\\u{c:04x}" for c in [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]}
+
+
+def safe(text: str) -> str:
+    """Text with control characters made visible (\\u001b for ESC ...)."""
+    return text.translate(_UNSAFE)
+
+
+def _json_line(mentions: list[Mention]) -> str:
+    # ensure_ascii=False keeps accents readable; json escapes C0 controls itself,
+    # `safe` then escapes what json leaves raw (DEL, C1 controls, U+2028/9)
+    return safe(json.dumps([m.to_json() for m in mentions], ensure_ascii=False))
+
+
+def _plain_mention(m: Mention) -> str:
+    text = safe(m.text)
+    if m.status == "matched":
+        if m.drug is None:
+            return f"{text} -> class {m.drug_class}"
+        extra = f", fuzzy {m.score:.0f}" if m.score < 100 else ""
+        therapy = f", therapy {m.therapy}" if m.therapy else ""
+        return f"{text} -> {m.drug} ({m.drug_class}{therapy}{extra})"
+    if m.status == "confirm":
+        options = " or ".join(
+            f"{c.drug}{f' [{c.use}]' if c.use else ''} {c.score:.0f}" for c in m.candidates)
+        return f"{text} -> confirm: {options}?"
+    return f"{text} -> unknown"
+
+
+def _plain_line(mentions: list[Mention]) -> str:
+    if not mentions:
+        return "(no drug)"
+    return "; ".join(_plain_mention(m) for m in mentions)
+
+
+def answer(line: str, as_json: bool) -> str:
+    """One output line (without newline) for one input line."""
+    mentions = match_drugs(line)
+    return _json_line(mentions) if as_json else _plain_line(mentions)
+
+
+def run(text: str | None, as_json: bool, stdin: TextIO, stdout: TextIO) -> int:
+    """Answer TEXT, or every line of ``stdin`` when TEXT is None. Returns the exit status."""
+    if text is not None:
+        # a TEXT argument holding newlines is still one answer line
+        stdout.write(answer(text.replace("\r", " ").replace("\n", " "), as_json) + "\n")
+        stdout.flush()
+        return 0
+    for raw in stdin:
+        line = raw[:-1] if raw.endswith("\n") else raw
+        stdout.write(answer(line.rstrip("\r"), as_json) + "\n")
+        stdout.flush()
+    return 0
