@@ -22,6 +22,7 @@ check: $(STAMP)
 	$(BIN)/triage check
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/run.py
 
 clean:

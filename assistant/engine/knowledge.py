@@ -179,8 +179,9 @@ def _check_ids(c: _Collector, references: dict, therapies: dict, labs: dict, cas
                     c.fault("case", case.id, f"{field}[{i}].therapy", f"unknown therapy '{action.therapy}'")
     names = {d.name for d in lexicon.drugs}
     for d in lexicon.drugs:
-        if d.therapy is not None and d.therapy not in therapies:
-            c.problems.append(Problem("knowledge/drugs.yaml", None, d.name, f"unknown therapy '{d.therapy}'"))
+        for therapy in (d.therapy, *d.route_therapies.values()):
+            if therapy is not None and therapy not in therapies:
+                c.problems.append(Problem("knowledge/drugs.yaml", None, d.name, f"unknown therapy '{therapy}'"))
         for ref in d.refs:
             if ref not in references:
                 c.problems.append(Problem("knowledge/drugs.yaml", None, d.name, f"unknown reference '{ref}'"))
