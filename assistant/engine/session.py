@@ -223,7 +223,7 @@ class Session:
             options = tuple(Option(value=c.drug, label=_candidate_label(c)) for c in mention.candidates)
             options += (Option(value=KEEP, label=f"None of these: keep '{mention.text}' as typed"),)
             yield Step(f"{base}.confirm", question, section, "single",
-                       f"'{mention.text}' was not recognised exactly. Did you mean:",
+                       f"Did you mean one of these for '{mention.text}'?",
                        "A look-alike name is never applied without your confirmation.",
                        options, None, None, i, mention.text)
         label = self._mention_label(base, mention)

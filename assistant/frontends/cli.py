@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ..engine.errors import TriageError
-from .text import dumps, literal
+from .text import dumps, literal, result_lines
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -84,23 +84,10 @@ def _replay(root: Path | None, file: Path, as_json: bool, strict: bool,
     print("\nFacts:")
     for key, value in data["facts"].items():
         print(f"  {key}: {literal(dumps(value) if isinstance(value, (dict, list)) else value)}")
-    _print_result(data)
+    print("\n".join(result_lines(data)))
     for warning in result.warnings:
         print(f"warning: {literal(warning)}", file=sys.stderr)
     return 0
-
-
-def _print_result(data: dict) -> None:
-    """Triage first, then the ranked options and the exclusions, one line each."""
-    print(f"\nTriage: {data['triage']['level'].upper()}")
-    for flag in data["triage"]["flags"]:
-        print(f"  [{flag['level']}] {literal(flag['message'])}")
-    print("\nRanked options:")
-    for i, option in enumerate(data["ranking"], 1):
-        print(f"  {i:2}. {literal(option['name'])} (score {option['score']:g})")
-    for option in data["excluded"]:
-        print(f"  excluded: {literal(option['name'])}: {literal(option['reason'])}")
-    print(f"\n{data['disclaimer']}")
 
 
 def _report_check(problems: list[str]) -> int:

@@ -6,9 +6,10 @@ from typing import TextIO
 
 from ..engine.errors import AnswerError
 from ..engine.library import Library
+from ..engine.recommend import recommend
 from ..engine.record import facts_json
 from ..engine.session import Session, Step
-from .text import literal
+from .text import literal, result_lines
 
 COMMANDS = """Commands (type them instead of an answer):
   /why          why this question is asked
@@ -53,6 +54,7 @@ class PlainChat:
                 self.say(f"  ! {literal(exc)}")
         self.say("\nThe consult is complete.")
         self.show_answers()
+        self.say("\n".join(result_lines(recommend(self.session.facts, self.library).to_json())))
         return 0
 
     def ask(self, step: Step) -> None:
@@ -68,7 +70,7 @@ class PlainChat:
         if step.type == "yesno":
             hints.append("yes or no")
         if step.index is None and step.question.help:
-            hints.append(step.question.help)
+            hints.append(step.question.help.rstrip("."))
         elif step.type == "number":
             hints.append(f"in {self.library.dialog.measures[step.question.id].unit}")
         if step.unknown:

@@ -18,3 +18,19 @@ def literal(text: Any) -> str:
 def dumps(data: Any) -> str:
     """Stable, readable JSON (same input, same bytes)."""
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def result_lines(data: dict[str, Any]) -> list[str]:
+    """The engine's result as text: triage first, then ranked options and exclusions."""
+    out = [f"\nTriage: {data['triage']['level'].upper()}"]
+    for flag in data["triage"]["flags"]:
+        out.append(f"  [{flag['level']}] {literal(flag['message'])}")
+        if flag.get("action"):
+            out.append(f"      → {literal(flag['action'])}")
+    out.append("\nRanked options:")
+    for i, option in enumerate(data["ranking"], 1):
+        out.append(f"  {i:2}. {literal(option['name'])} (score {option['score']:g})")
+    for option in data["excluded"]:
+        out.append(f"  excluded: {literal(option['name'])}: {literal(option['reason'])}")
+    out.append(f"\n{data['disclaimer']}")
+    return out
