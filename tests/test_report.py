@@ -72,3 +72,4 @@ def test_recommend_from_the_package(library):
 
     facts = replay(REPLAYS / "laila.yaml", library=library).session.facts
     assert assistant.recommend(facts).to_json() == assistant.recommend(facts, library).to_json()
+

@@ -17,8 +17,13 @@ _LEVEL_TEXT = {"urgent": "URGENT: same-day hospital review",
                "routine": "ROUTINE"}
 
 
+_MARKDOWN = {ord(c): "\\" + c for c in "\\`*_[]<>|#"}
+_MARKDOWN.update({c: " " for c in range(0x20)})
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text shown literally in a Markdown table cell: markup characters escaped, one line."""
+    return text.translate(_MARKDOWN)
 
 
 class _Citations:
