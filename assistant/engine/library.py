@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,12 @@ def load(root: Path | None = None, dialog: str | Path | None = None) -> Library:
     if problems:
         raise LoadError(problems)
     return Library(knowledge, loaded)
+
+
+@cache
+def default_library() -> Library:
+    """The built-in knowledge and triage dialog, loaded once per process."""
+    return load()
 
 
 def _cross_problems(knowledge: Knowledge, dialog: Dialog) -> list[Problem]:

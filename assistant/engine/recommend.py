@@ -15,7 +15,7 @@ from typing import Any
 from .dosing import DoseForChild, for_child
 from .explain import line, reasons, show_entry
 from .facts import UNKNOWN, DrugEntry
-from .library import Library, load
+from .library import Library, default_library
 from .rules import LEVELS, Level
 from .schema import Therapy
 
@@ -151,7 +151,7 @@ class Recommendation:
 
 def recommend(facts: Mapping[str, Any], library: Library | None = None) -> Recommendation:
     """Triage and ranking for these facts (as a session collects them)."""
-    library = library or load()
+    library = library or default_library()
     options = [_option(t, facts, library) for t in library.knowledge.therapies.values()]
     ranked = sorted((o for o in options if not o.excluded),
                     key=lambda o: (-o.score, -o.baseline, o.therapy.id))

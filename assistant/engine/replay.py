@@ -15,7 +15,7 @@ from typing import Any
 from . import yamlfile
 from .errors import AnswerError, LoadError, ReplayError
 from .facts import UNKNOWN
-from .library import Library, load
+from .library import Library, default_library, load
 from .recommend import Recommendation, recommend
 from .record import facts_json, transcript_json
 from .session import KEEP, Session, Step
@@ -29,9 +29,13 @@ class ReplayResult:
     session: Session
     library: Library
     warnings: list[str] = field(default_factory=list)
+    _recommendation: Recommendation | None = field(default=None, init=False, repr=False)
 
     def recommendation(self) -> Recommendation:
-        return recommend(self.session.facts, self.library)
+        """Triage and ranking for the replayed facts (computed once)."""
+        if self._recommendation is None:
+            self._recommendation = recommend(self.session.facts, self.library)
+        return self._recommendation
 
     def to_json(self) -> dict[str, Any]:
         """Facts, transcript and warnings, then the triage, ranking and exclusions."""
@@ -64,8 +68,10 @@ def replay_located(located: yamlfile.Located, *, strict: bool = False,
         raise LoadError([located.problem((extra[0],), f"unknown top-level entry '{extra[0]}' "
                                                       "(expected 'answers' and optionally 'dialog')")])
     dialog = data.get("dialog")
-    if library is None or (dialog is not None and dialog != library.dialog.id):
-        library = load(library.knowledge.root if library else None, dialog)
+    if library is None:
+        library = default_library()
+    if dialog is not None and dialog != library.dialog.id:
+        library = load(library.knowledge.root, dialog)
     return _Replayer(located, library, strict).run()
 
 
