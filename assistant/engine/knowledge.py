@@ -16,7 +16,7 @@ from typing import TypeVar
 from . import yamlfile
 from .errors import LoadError, Problem
 from .lexicon import Lexicon
-from .rules import Rules, load_rules
+from .rules import Contribution, ResponseEffect, Rules, TriageRule
 from .schema import Case, Lab, Reference, Therapy
 
 T = TypeVar("T")
@@ -65,7 +65,11 @@ class _Collector:
 
     def records(self, path: Path, key: str, kind: type[T], table: str) -> dict[str, T]:
         """Typed records from the list under ``key`` in ``path``, keyed by id."""
-        located = self.load(path)
+        return self.records_in(self.load(path), key, kind, table)
+
+    def records_in(self, located: yamlfile.Located | None, key: str, kind: type[T],
+                   table: str) -> dict[str, T]:
+        """Typed records from the list under ``key`` of an already loaded file."""
         out: dict[str, T] = {}
         if located is None:
             return out
@@ -131,9 +135,15 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
             lexicon = yamlfile.document(located, Lexicon)
         except LoadError as exc:
             c.problems.extend(exc.problems)
+    ranking = c.load(base / "ranking.yaml")
+    rules = Rules(
+        triage=tuple(c.records(base / "triage.yaml", "rules", TriageRule, "triage rule").values()),
+        contributions=tuple(c.records_in(ranking, "contributions", Contribution, "contribution").values()),
+        prior_response=tuple(c.records_in(ranking, "prior_response", ResponseEffect,
+                                          "prior response").values()))
     if not c.problems:  # cross-checks against a half-read table would only add noise
         _check_ids(c, references, therapies, labs, cases, lexicon)
-    rules = load_rules(c, base, therapies, references)
+        _check_rules(c, rules, therapies, references)
     if c.problems:
         raise LoadError(c.problems)
     return Knowledge(root, references, therapies, lexicon, labs, cases, rules, c.origins)
@@ -189,3 +199,19 @@ def _check_ids(c: _Collector, references: dict, therapies: dict, labs: dict, cas
         for member in cls.members:
             if member not in names:
                 c.problems.append(Problem("knowledge/drugs.yaml", None, cls.id, f"unknown member drug '{member}'"))
+
+
+def _check_rules(c: _Collector, rules: Rules, therapies: dict, references: dict) -> None:
+    for table, key, refs in rules.statements():
+        for ref in refs:
+            if ref not in references:
+                c.fault(table, key, "refs", f"unknown reference '{ref}'")
+    for contribution in rules.contributions:
+        for therapy in contribution.therapies:
+            if therapy not in therapies:
+                c.fault("contribution", contribution.id, "therapies", f"unknown therapy '{therapy}'")
+    seen: set[str] = set()
+    for effect in rules.prior_response:
+        if effect.response in seen:
+            c.fault("prior response", effect.id, "response", f"response '{effect.response}' is listed twice")
+        seen.add(effect.response)

@@ -7,9 +7,7 @@ baseline); ``prior_response`` gives the effect of an earlier trial of the same t
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from .conditions import Condition
 from .schema import Strict
@@ -65,41 +63,3 @@ class Rules(Strict, kw_only=True):
         out = [("triage rule", r.id, r.when) for r in self.triage]
         return out + [("contribution", c.id, c.when) for c in self.contributions if c.when]
 
-
-def load_rules(collector: Any, base: Path, therapies: dict[str, Any],
-               references: dict[str, Any]) -> Rules:
-    """Load both rule files through the knowledge loader's collector and check their ids."""
-    triage = collector.records(base / "triage.yaml", "rules", TriageRule, "triage rule")
-    located = collector.load(base / "ranking.yaml")
-    contributions: dict[str, Contribution] = {}
-    responses: dict[str, ResponseEffect] = {}
-    if located is not None:
-        for key, kind, out, table in (("contributions", Contribution, contributions, "contribution"),
-                                      ("prior_response", ResponseEffect, responses, "prior response")):
-            items = located.data.get(key) if isinstance(located.data, dict) else None
-            if not isinstance(items, list):
-                collector.problems.append(located.problem((), f"expected a top-level '{key}' list"))
-                continue
-            for i, item in enumerate(items):
-                collector.add(out, located, (key, i), item, kind, table)
-    rules = Rules(triage=tuple(triage.values()), contributions=tuple(contributions.values()),
-                  prior_response=tuple(responses.values()))
-    _check(rules, collector.fault, therapies, references)
-    return rules
-
-
-def _check(rules: Rules, fault: Callable[[str, str, str, str], None],
-           therapies: dict[str, Any], references: dict[str, Any]) -> None:
-    for table, key, refs in rules.statements():
-        for ref in refs:
-            if ref not in references:
-                fault(table, key, "refs", f"unknown reference '{ref}'")
-    for c in rules.contributions:
-        for therapy in c.therapies:
-            if therapy not in therapies:
-                fault("contribution", c.id, "therapies", f"unknown therapy '{therapy}'")
-    seen: set[str] = set()
-    for p in rules.prior_response:
-        if p.response in seen:
-            fault("prior response", p.id, "response", f"response '{p.response}' is listed twice")
-        seen.add(p.response)
