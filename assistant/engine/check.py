@@ -79,49 +79,12 @@ def _where(knowledge: Knowledge, table: str, key: str) -> str:
 
 
 def missing_refs(knowledge: Knowledge) -> list[str]:
-    out = []
-    for t in knowledge.therapies.values():
-        statements = [("mechanism", t.mechanism.refs)]
-        statements += [(f"doses[{i}]", d.refs) for i, d in enumerate(t.doses)]
-        statements += [(f"cautions[{i}]", c.refs) for i, c in enumerate(t.cautions)]
-        statements += [(f"notes[{i}]", n.refs) for i, n in enumerate(t.notes)]
-        if t.time_to_response is not None:
-            statements.append(("time_to_response", t.time_to_response.refs))
-        out += [f"{_where(knowledge, 'therapy', t.id)}: {t.id}.{field}: no reference"
-                for field, refs in statements if not refs]
-    out += [f"{_where(knowledge, 'lab', lab.id)}: {lab.id}.refs: no reference"
-            for lab in knowledge.labs.values() if not lab.refs]
-    out += [f"{_where(knowledge, table, key)}: {key}.refs: no reference"
-            for table, key, refs in knowledge.rules.statements() if not refs]
-    return out
+    return [f"{_where(knowledge, cit.table, cit.key)}: {cit.key}.{cit.field}: no reference"
+            for cit in knowledge.citations() if cit.required and not cit.refs]
 
 
 def unused_references(knowledge: Knowledge) -> list[str]:
-    cited: set[str] = set()
-    for t in knowledge.therapies.values():
-        cited.update(t.mechanism.refs)
-        for d in t.doses:
-            cited.update(d.refs)
-        for e in t.evidence:
-            cited.add(e.ref)
-            if e.via:
-                cited.add(e.via)
-        for c in t.cautions:
-            cited.update(c.refs)
-        for n in t.notes:
-            cited.update(n.refs)
-        if t.time_to_response:
-            cited.update(t.time_to_response.refs)
-    for lab in knowledge.labs.values():
-        cited.update(lab.refs)
-    for case in knowledge.cases.values():
-        cited.add(case.ref)
-        for n in case.notes:
-            cited.update(n.refs)
-    for drug in knowledge.lexicon.drugs:
-        cited.update(drug.refs)
-    for _, _, refs in knowledge.rules.statements():
-        cited.update(refs)
+    cited = {ref for cit in knowledge.citations() for ref in cit.refs}
     return [f"{_where(knowledge, 'reference', r)}: {r}: reference is never cited"
             for r in knowledge.references if r not in cited]
 

@@ -8,7 +8,7 @@ consistent :class:`Knowledge` or raises a :class:`LoadError` listing every probl
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -46,6 +46,9 @@ class Knowledge:
     rules: Rules
     # where each record was defined, for located messages in later checks
     origins: dict[tuple[str, str], tuple[str, int | None]]
+
+    def citations(self) -> Iterator[Citation]:
+        return citations(self.therapies, self.labs, self.cases, self.lexicon, self.rules)
 
 
 class _Collector:
@@ -135,6 +138,10 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
             lexicon = yamlfile.document(located, Lexicon)
         except LoadError as exc:
             c.problems.extend(exc.problems)
+        for i, drug in enumerate(lexicon.drugs):
+            c.origins[("drug", drug.name)] = (located.file, located.line(("drugs", i)))
+        for i, cls in enumerate(lexicon.classes):
+            c.origins[("drug class", cls.id)] = (located.file, located.line(("classes", i)))
     ranking = c.load(base / "ranking.yaml")
     rules = Rules(
         triage=tuple(c.records(base / "triage.yaml", "rules", TriageRule, "triage rule").values()),
@@ -142,47 +149,70 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
         prior_response=tuple(c.records_in(ranking, "prior_response", ResponseEffect,
                                           "prior response").values()))
     if not c.problems:  # cross-checks against a half-read table would only add noise
-        _check_ids(c, references, therapies, labs, cases, lexicon)
-        _check_rules(c, rules, therapies, references)
+        _check_ids(c, references, therapies, labs, cases, lexicon, rules)
+        _check_rules(c, rules, therapies)
     if c.problems:
         raise LoadError(c.problems)
     return Knowledge(root, references, therapies, lexicon, labs, cases, rules, c.origins)
 
 
-def _check_ids(c: _Collector, references: dict, therapies: dict, labs: dict, cases: dict,
-               lexicon: Lexicon) -> None:
-    def refs(table: str, key: str, field: str, ids: Iterable[str]) -> None:
-        for ref in ids:
-            if ref not in references:
-                c.fault(table, key, field, f"unknown reference '{ref}'")
+@dataclass(frozen=True)
+class Citation:
+    """The references one statement cites; ``required``: the statement needs at least one."""
 
+    table: str
+    key: str
+    field: str
+    refs: tuple[str, ...]
+    required: bool = True
+
+
+def citations(therapies: dict[str, Therapy], labs: dict[str, Lab], cases: dict[str, Case],
+              lexicon: Lexicon, rules: Rules) -> Iterator[Citation]:
+    """Every statement of the knowledge base that cites references."""
     for t in therapies.values():
-        refs("therapy", t.id, "mechanism", t.mechanism.refs)
+        yield Citation("therapy", t.id, "mechanism", t.mechanism.refs)
         for i, dose in enumerate(t.doses):
-            refs("therapy", t.id, f"doses[{i}]", dose.refs)
+            yield Citation("therapy", t.id, f"doses[{i}]", dose.refs)
+        for i, ev in enumerate(t.evidence):
+            yield Citation("therapy", t.id, f"evidence[{i}]", (ev.ref,) + ((ev.via,) if ev.via else ()))
+        if t.time_to_response:
+            yield Citation("therapy", t.id, "time_to_response", t.time_to_response.refs)
+        for i, caution in enumerate(t.cautions):
+            yield Citation("therapy", t.id, f"cautions[{i}]", caution.refs)
+        for i, note in enumerate(t.notes):
+            yield Citation("therapy", t.id, f"notes[{i}]", note.refs)
+    for lab in labs.values():
+        yield Citation("lab", lab.id, "refs", lab.refs)
+    for case in cases.values():
+        yield Citation("case", case.id, "ref", (case.ref,))
+        for i, note in enumerate(case.notes):
+            yield Citation("case", case.id, f"notes[{i}]", note.refs)
+    for drug in lexicon.drugs:
+        yield Citation("drug", drug.name, "refs", drug.refs, required=False)
+    for table, key, refs in rules.statements():
+        yield Citation(table, key, "refs", refs)
+
+
+def _check_ids(c: _Collector, references: dict, therapies: dict, labs: dict, cases: dict,
+               lexicon: Lexicon, rules: Rules) -> None:
+    for cit in citations(therapies, labs, cases, lexicon, rules):
+        for ref in cit.refs:
+            if ref not in references:
+                c.fault(cit.table, cit.key, cit.field, f"unknown reference '{ref}'")
+    for t in therapies.values():
+        for i, dose in enumerate(t.doses):
             n = dose.numbers
             if n is not None and n.low > n.high:
                 c.fault("therapy", t.id, f"doses[{i}].numbers", "low is above high")
-        for i, ev in enumerate(t.evidence):
-            refs("therapy", t.id, f"evidence[{i}]", [ev.ref] + ([ev.via] if ev.via else []))
-        if t.time_to_response:
-            refs("therapy", t.id, "time_to_response", t.time_to_response.refs)
-        for i, caution in enumerate(t.cautions):
-            refs("therapy", t.id, f"cautions[{i}]", caution.refs)
-        for i, note in enumerate(t.notes):
-            refs("therapy", t.id, f"notes[{i}]", note.refs)
         if not t.evidence:
             c.fault("therapy", t.id, "evidence", "a therapy needs at least one evidence entry")
     for lab in labs.values():
-        refs("lab", lab.id, "refs", lab.refs)
         if lab.units.get(lab.unit) != 1:
             c.fault("lab", lab.id, "units", f"the canonical unit '{lab.unit}' must be listed with factor 1")
         if lab.plausible.low >= lab.plausible.high:
             c.fault("lab", lab.id, "plausible", "low must be below high")
     for case in cases.values():
-        refs("case", case.id, "ref", [case.ref])
-        for i, note in enumerate(case.notes):
-            refs("case", case.id, f"notes[{i}]", note.refs)
         for field, actions in (("done", case.done), ("recommended", case.recommended)):
             for i, action in enumerate(actions):
                 if action.therapy is not None and action.therapy not in therapies:
@@ -191,21 +221,14 @@ def _check_ids(c: _Collector, references: dict, therapies: dict, labs: dict, cas
     for d in lexicon.drugs:
         for therapy in (d.therapy, *d.route_therapies.values()):
             if therapy is not None and therapy not in therapies:
-                c.problems.append(Problem("knowledge/drugs.yaml", None, d.name, f"unknown therapy '{therapy}'"))
-        for ref in d.refs:
-            if ref not in references:
-                c.problems.append(Problem("knowledge/drugs.yaml", None, d.name, f"unknown reference '{ref}'"))
+                c.fault("drug", d.name, "therapy", f"unknown therapy '{therapy}'")
     for cls in lexicon.classes:
         for member in cls.members:
             if member not in names:
-                c.problems.append(Problem("knowledge/drugs.yaml", None, cls.id, f"unknown member drug '{member}'"))
+                c.fault("drug class", cls.id, "members", f"unknown member drug '{member}'")
 
 
-def _check_rules(c: _Collector, rules: Rules, therapies: dict, references: dict) -> None:
-    for table, key, refs in rules.statements():
-        for ref in refs:
-            if ref not in references:
-                c.fault(table, key, "refs", f"unknown reference '{ref}'")
+def _check_rules(c: _Collector, rules: Rules, therapies: dict) -> None:
     for contribution in rules.contributions:
         for therapy in contribution.therapies:
             if therapy not in therapies:
