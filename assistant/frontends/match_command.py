@@ -8,29 +8,18 @@ escape characters are shown escaped, never sent to the terminal.
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
-from assistant.engine.matching import Mention, match_drugs
-
-# C0/C1 controls, DEL and the Unicode line/paragraph separators would break "one line per
-# input line" or reach the terminal as escape codes: always shown as \\uXXXX.
-_UNSAFE = {c: f"\\u{c:04x}" for c in [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]}
-
-
-def safe(text: str) -> str:
-    """Text with control characters made visible (\\u001b for ESC ...)."""
-    return text.translate(_UNSAFE)
+from ..engine.matching import Mention, match_drugs
+from .text import dumps, literal
 
 
 def _json_line(mentions: list[Mention]) -> str:
-    # ensure_ascii=False keeps accents readable; json escapes C0 controls itself,
-    # `safe` then escapes what json leaves raw (DEL, C1 controls, U+2028/9)
-    return safe(json.dumps([m.to_json() for m in mentions], ensure_ascii=False))
+    return dumps([m.to_json() for m in mentions], indent=None)
 
 
 def _plain_mention(m: Mention) -> str:
-    text = safe(m.text)
+    text = literal(m.text)
     if m.status == "matched":
         if m.drug is None:
             return f"{text} -> class {m.drug_class}"

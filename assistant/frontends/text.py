@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-# Control characters (escape sequences included) are shown as visible escapes, never sent raw.
-_CONTROL = {c: f"\\x{c:02x}" for c in list(range(0x20)) + [0x7F] if chr(c) not in "\n\t"}
-_CONTROL.update({c: f"\\x{c:02x}" for c in range(0x80, 0xA0)})
+# Control characters (escape sequences included) and the Unicode line separators are shown
+# as visible escapes, never sent raw to a terminal.
+_C1_AND_SEPARATORS = [0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]
+_CONTROL = {c: f"\\x{c:02x}" for c in range(0x20) if chr(c) not in "\n\t"}
+_CONTROL.update({c: f"\\u{c:04x}" if c > 0xFF else f"\\x{c:02x}" for c in _C1_AND_SEPARATORS})
+# json.dumps escapes C0 itself; what it leaves raw gets a JSON-valid escape
+_JSON_RAW = {c: f"\\u{c:04x}" for c in _C1_AND_SEPARATORS}
 
 
 def literal(text: Any) -> str:
@@ -15,9 +19,9 @@ def literal(text: Any) -> str:
     return str(text).translate(_CONTROL)
 
 
-def dumps(data: Any) -> str:
-    """Stable, readable JSON (same input, same bytes)."""
-    return json.dumps(data, ensure_ascii=False, indent=2)
+def dumps(data: Any, indent: int | None = 2) -> str:
+    """Stable JSON (same input, same bytes) that is also safe to print to a terminal."""
+    return json.dumps(data, ensure_ascii=False, indent=indent).translate(_JSON_RAW)
 
 
 def result_lines(data: dict[str, Any]) -> list[str]:
