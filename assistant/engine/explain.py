@@ -10,15 +10,18 @@ from .dialog import Dialog
 from .facts import UNKNOWN, DrugEntry
 
 
-def show_value(dialog: Dialog, qid: str, value: Any) -> str:
-    """One fact as text: numbers with their unit, choices as option values, drugs by name."""
+def show_value(dialog: Dialog, qid: str, value: Any, labels: bool = False) -> str:
+    """One fact as text: numbers with their unit, choices as option values (or their
+    labels, for readers), drugs by name."""
     if value is UNKNOWN or value is None:
         return "unknown"
     question = dialog.questions[qid]
     if question.type == "number":
         return f"{value:g} {dialog.measures[qid].unit}"
-    if question.type == "multi":
-        return ", ".join(o.value for o in question.options if o.value in value)
+    if question.type in ("single", "multi"):
+        chosen = {value} if question.type == "single" else value
+        shown = [o.label if labels else o.value for o in question.options if o.value in chosen]
+        return ("; " if labels else ", ").join(shown)
     if question.type == "drugs":
         return "; ".join(show_entry(e) for e in value) or "none"
     if isinstance(value, bool):

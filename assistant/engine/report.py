@@ -21,8 +21,8 @@ _MARKDOWN = {ord(c): "\\" + c for c in "\\`*_[]<>|#"}
 _MARKDOWN.update({c: " " for c in range(0x20)})
 
 
-def _cell(text: str) -> str:
-    """Text shown literally in a Markdown table cell: markup characters escaped, one line."""
+def _plain(text: str) -> str:
+    """Text shown literally in Markdown (markup characters escaped, on one line)."""
     return text.translate(_MARKDOWN)
 
 
@@ -62,7 +62,7 @@ def _facts(facts: Mapping[str, Any], library: Library) -> list[str]:
     for qid in dialog.order:
         if qid in facts:
             prompt = dialog.questions[qid].prompt
-            out.append(f"| {_cell(prompt)} | {_cell(show_value(dialog, qid, facts[qid]))} |")
+            out.append(f"| {_plain(prompt)} | {_plain(show_value(dialog, qid, facts[qid], labels=True))} |")
     return out + [""]
 
 
@@ -73,7 +73,7 @@ def _triage(rec: Recommendation, cite: _Citations) -> list[str]:
     for flag in rec.triage.flags:
         text = f"- **{flag.level}**: {flag.message}"
         if flag.facts:
-            text += f" *(facts: {line(flag.facts)})*"
+            text += f" *(facts: {_plain(line(flag.facts))})*"
         if flag.action:
             text += f" Action: {flag.action}"
         out.append(text + cite(flag.refs))
@@ -86,14 +86,14 @@ def _table(rec: Recommendation) -> list[str]:
     for i, o in enumerate(rec.ranking, 1):
         main = sorted(o.contributions, key=lambda e: -abs(e.points))[:2]
         reasons = "; ".join(f"{e.points:+g} {e.rule}" for e in main)
-        out.append(f"| {i} | {_cell(o.therapy.name)} | {o.score:g} | {_cell(reasons)} | "
+        out.append(f"| {i} | {_plain(o.therapy.name)} | {o.score:g} | {_plain(reasons)} | "
                    f"{len(o.cautions)} |")
     return out + [""]
 
 
 def _rationale(i: int, o: Option, cite: _Citations) -> list[str]:
     out = [f"### {i}. {o.therapy.name} (score {o.score:g})", "", "Why:"]
-    out += [f"- {e.text()}{cite(e.refs)}" for e in o.contributions]
+    out += [f"- {_plain(e.text())}{cite(e.refs)}" for e in o.contributions]
     if o.cautions:
         out += ["", "Cautions:"]
         out += [f"- {n.text()}{cite(n.refs)}" for n in o.cautions]
