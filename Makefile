@@ -6,10 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test check bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml tests/constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test]' -c tests/constraints.txt
 	touch $(STAMP)
 
 run: $(STAMP)

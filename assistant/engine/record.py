@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from .dialog import Dialog
@@ -106,3 +107,35 @@ def _plain(answer: Any) -> Any:
     if isinstance(value, float) and isinstance(answer.raw, str):
         return answer.raw.strip()
     return value
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One answer as a reader sees it: the question, the answer, a lab flag, staleness."""
+
+    key: str
+    prompt: str
+    answer: str
+    flag: str | None = None      # "high (reference 0.6–1.2 mg/dL)"
+    stale: bool = False
+
+
+def answer_rows(session: Session) -> list[AnswerRow]:
+    """The answers on the path in order (labs outside the reference range flagged), then the
+    answers that no longer apply after an earlier answer changed."""
+    labs = facts_json(session)
+    rows = []
+    for step, answer in session.steps():
+        fact = labs.get(step.key)
+        flag = None
+        if isinstance(fact, dict) and fact.get("flag"):
+            flag = f"{fact['flag']} (reference {fact['reference']})"
+        rows.append(AnswerRow(step.key, step.prompt, answer.shown, flag))
+    for key in session.stale:
+        answer = session.answers[key]
+        qid, _, follow = key.partition("[")
+        prompt = session.dialog.questions[qid].prompt
+        if follow:
+            prompt = f"{answer.mention}: {follow.split('.', 1)[1]}"
+        rows.append(AnswerRow(key, prompt, answer.shown, stale=True))
+    return rows

@@ -75,9 +75,26 @@ def replay_located(located: yamlfile.Located, *, strict: bool = False,
     return _Replayer(located, library, strict).run()
 
 
+def restore(answers: dict[str, Any], library: Library) -> Session:
+    """A session rebuilt from replay-format answers that may stop part-way (an autosave):
+    answers are given in dialog order until the first question they do not answer."""
+    located = yamlfile.Located("<autosave>", {"answers": answers}, {})
+    replayer = _Replayer(located, library, strict=False, partial=True)
+    try:
+        replayer.run()
+    except _Incomplete:
+        pass
+    return replayer.session
+
+
+class _Incomplete(Exception):
+    """A partial replay reached a question its answers do not cover."""
+
+
 class _Replayer:
-    def __init__(self, located: yamlfile.Located, library: Library, strict: bool):
-        self.located, self.strict = located, strict
+    def __init__(self, located: yamlfile.Located, library: Library, strict: bool,
+                 partial: bool = False):
+        self.located, self.strict, self.partial = located, strict, partial
         self.answers: dict[str, Any] = located.data["answers"]
         self.library = library
         self.session = library.new_session()
@@ -121,6 +138,8 @@ class _Replayer:
         if step.is_confirmation:
             if "confirm" in item:
                 return path + ("confirm",), item["confirm"]
+            if self.partial:
+                raise _Incomplete
             self.warn(path, f"'{step.mention}' needs confirmation (candidates: "
                             + ", ".join(o.value for o in step.options[:-1])
                             + "); kept as typed, unrecognised")
@@ -132,6 +151,8 @@ class _Replayer:
         return self.missing(path, step, f"no '{name}' for '{step.mention}' in '{qid}'")
 
     def missing(self, path: tuple, step: Step, message: str) -> tuple[tuple, Any]:
+        if self.partial:
+            raise _Incomplete
         if step.unknown is None:
             raise self.fail(path, f"{message}, and it is required")
         self.warn(path, f"{message}; recorded as unknown")

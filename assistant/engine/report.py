@@ -49,11 +49,30 @@ def consult_report(recommendation: Recommendation, facts: Mapping[str, Any],
     for i, option in enumerate(recommendation.ranking, 1):
         out += _rationale(i, option, cite)
     out += _excluded(recommendation, cite)
-    out += ["## References", ""]
-    refs = library.knowledge.references
-    out += [f"{n}. {refs[r].citation()}" for r, n in cite.number.items()]
+    out += _references(cite, library)
     out += ["", "---", "", f"*{recommendation.disclaimer}*", ""]
     return "\n".join(out)
+
+
+def option_markdown(option: Option, rank: int | None, library: Library) -> str:
+    """One option in detail (a result screen's panel): why it ranks where it does, or why it
+    is excluded, then cautions, dose, evidence and its own numbered references."""
+    cite = _Citations(option.references())
+    if rank is not None:
+        out = _rationale(rank, option, cite)
+    else:
+        out = [f"### {_plain(option.therapy.name)} (excluded)", "", "Excluded because:"]
+        out += [f"- {_plain(n.text())}{cite(n.refs)}" for n in option.excluded]
+        if option.cautions:
+            out += ["", "Cautions:"] + [f"- {n.text()}{cite(n.refs)}" for n in option.cautions]
+        out += [""] + _evidence(option, cite)
+    out += _references(cite, library)
+    return "\n".join(out)
+
+
+def _references(cite: _Citations, library: Library) -> list[str]:
+    refs = library.knowledge.references
+    return ["## References", ""] + [f"{n}. {refs[r].citation()}" for r, n in cite.number.items()]
 
 
 def _facts(facts: Mapping[str, Any], library: Library) -> list[str]:
@@ -106,7 +125,11 @@ def _rationale(i: int, o: Option, cite: _Citations) -> list[str]:
             if d.note:
                 text += f"; {d.note}"
             out.append(text)
-    out += ["", "Evidence:"]
+    return out + [""] + _evidence(o, cite)
+
+
+def _evidence(o: Option, cite: _Citations) -> list[str]:
+    out = ["Evidence:"]
     for e in o.therapy.evidence:
         size = f", {e.patients} patients" if e.patients else ""
         level = f", level {e.level}" if e.level else ""

@@ -146,8 +146,10 @@ class Session:
         if kind == "number":
             measure = self.dialog.measures[step.question.id]
             value, unit = parse.parse_number(raw, measure, step.question.id)
-            shown = f"{raw:g} {measure.unit}" if isinstance(raw, (int, float)) else str(raw).strip()
-            if unit != measure.unit:
+            shown = f"{raw:g}" if isinstance(raw, (int, float)) else str(raw).strip()
+            if not any(c.isalpha() for c in shown):   # a bare number is in the canonical unit
+                shown += f" {measure.unit}"
+            elif unit != measure.unit:
                 shown += f" (= {value:g} {measure.unit})"
             return Answer(raw, value, shown, step.mention)
         if kind == "drugs":
@@ -166,7 +168,7 @@ class Session:
         mentions: list[tuple[int, Any]] = []
         for source, text in enumerate(texts):
             mentions += [(source, m) for m in self.matcher(text)]
-        shown = "; ".join(t.strip() for t in texts) if mentions else "None"
+        shown = ", ".join(t.strip() for t in texts) if mentions else "None"
         return Answer(raw, tuple(mentions), shown)
 
     def _walk(self) -> None:

@@ -16,7 +16,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="triage",
         description="Calcinosis triage for juvenile dermatomyositis. Decision support for "
                     "clinicians, not a prescription.")
-    parser.add_argument("--plain", action="store_true", help="line-by-line chat on stdin/stdout")
+    parser.add_argument("--plain", action="store_true",
+                        help="line-by-line chat on stdin/stdout instead of the full-screen app")
     parser.add_argument("--root", type=Path, help="folder holding knowledge/ and dialogs/ "
                                                   "(default: the built-in base)")
     sub = parser.add_subparsers(dest="command")
@@ -46,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
             from .match_command import run
 
             return run(args.text, args.json, sys.stdin, sys.stdout)
+        if not args.plain:
+            from .app.app import run as run_app
+
+            return run_app(args.root)
         from ..engine.library import load
         from .plain import run as run_plain
 

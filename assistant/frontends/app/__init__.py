@@ -1,0 +1,1 @@
+"""The Textual front end: ``app.py`` (the App), ``screens/``, ``widgets/``, ``app.tcss``."""

@@ -1,0 +1,138 @@
+"""The Textual app: screens for start, consult, result and help over the engine.
+
+The knowledge base loads in a worker thread while the start screen paints (and the drug
+matcher warms up there too), so start-up carries only Textual itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerFailed, WorkerState
+
+from ..text import literal
+from ..userdata import Autosave
+from .screens.start import StartScreen
+
+if TYPE_CHECKING:
+    from ...engine.library import Library
+
+
+class TriageApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "Calcinosis triage"
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+    ]
+
+    def __init__(self, root: Path | None = None, autosave: Autosave | None = None,
+                 library: Library | None = None) -> None:
+        super().__init__()
+        self.root, self.autosave = root, autosave
+        self._library = library
+        self._loader: Worker[Library] | None = None
+
+    def on_mount(self) -> None:
+        saved = self.autosave.read() if self.autosave is not None else None
+        self.push_screen(StartScreen(len(saved.answers) if saved else 0))
+        if self._library is None:
+            self._loader = self.run_worker(self._load, thread=True, exit_on_error=False,
+                                           name="load knowledge")
+
+    def _load(self) -> Library:
+        from ...engine.library import load
+
+        library = load(self.root)
+        library.match("diltiazm")   # warm the matcher: other-drug list and fuzzy pool
+        return library
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker is self._loader and event.state == WorkerState.ERROR:
+            self.exit(return_code=1, message=literal(event.worker.error))
+
+    async def library(self) -> Library | None:
+        """The loaded knowledge base (waiting for the loader if need be); None if it failed,
+        in which case the app is exiting with the problem."""
+        if self._library is None:
+            assert self._loader is not None
+            try:
+                self._library = await self._loader.wait()
+            except WorkerFailed:
+                return None
+        return self._library
+
+    # --- consults ---------------------------------------------------------------------------
+
+    async def action_new_consult(self) -> None:
+        library = await self.library()
+        if library is not None:
+            self._open(library, library.new_session())
+
+    async def action_resume(self) -> None:
+        from ...engine.errors import TriageError
+        from ...engine.replay import restore
+
+        saved = self.autosave.read() if self.autosave is not None else None
+        if saved is None:
+            self.notify("There is no saved consult to resume.", severity="warning")
+            return
+        library = await self.library()
+        if library is None:
+            return
+        try:
+            session = restore(saved.answers, library)
+        except TriageError as exc:
+            self.notify(f"The saved consult cannot be resumed: {literal(exc)}",
+                        severity="error", markup=False)
+            return
+        self._open(library, session)
+
+    def _open(self, library: Library, session) -> None:  # noqa: ANN001 - engine Session
+        from .screens.consult import ConsultScreen
+
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(ConsultScreen(library, session, self.autosave))
+        if session.complete:
+            self.screen_stack[-1].call_after_refresh(self.screen_stack[-1].action_result)
+
+    # --- app-wide actions ---------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen   # Markdown rendering: off the start-up path
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("New consult", "Start a new consult", self.action_new_consult)
+        yield SystemCommand("Help", "Keys and how answers are read", self.action_help)
+        yield SystemCommand("Toggle light/dark", "Switch between light and dark themes",
+                            self.action_toggle_theme)
+        for name, help_text, action in (
+                ("Why is this asked?", "Explain the current question", "why"),
+                ("Back one step", "Withdraw the last answer", "back"),
+                ("Answers", "Show the answers so far, to change one", "answers"),
+                ("Show the result", "Triage and ranked options", "result"),
+                ("Save the consult report", "Markdown report of the result", "export_report"),
+                ("Save a replay file", "The session's answers, replayable", "export_replay")):
+            method = getattr(screen, f"action_{action}", None)
+            if method is not None:
+                yield SystemCommand(name, help_text, method)
+
+
+def run(root: Path | None = None) -> int:
+    """Run the app on the user's terminal; returns the exit code."""
+    app = TriageApp(root, Autosave())
+    app.run()
+    return app.return_code or 0

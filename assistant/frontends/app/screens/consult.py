@@ -1,0 +1,312 @@
+"""The consult: transcript above an answer area, red flags as they fire, answers at the side.
+
+Every answer goes to the engine's Session; the screen only shows what the session, the
+triage rules and the records say, and autosaves after each change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ....engine.errors import AnswerError
+from ....engine.library import Library
+from ....engine.record import answer_rows, reference_text, replay_answers
+from ....engine.recommend import Flag, triage
+from ....engine.session import Session, Step
+from ....engine.suggest import suggest
+from ...text import literal
+from ...userdata import Autosave
+from ..widgets.answers import (AnswerGiven, ChoiceAnswer, MultiAnswer, NumberAnswer,
+                               TextAnswer)
+from ..widgets.drug_input import DrugInput
+from ..widgets.facts_panel import FactsPanel
+from ..widgets.transcript import Bubble, Transcript
+
+NARROW = 100   # columns below which the answers panel shows only on request (F3)
+LEVEL_TEXT = {"urgent": "⚠ URGENT", "soon": "⚠ SOON", "routine": "Note"}
+Entry = tuple[str, str, str | None]   # kind, text, answer key
+
+
+class ConsultScreen(Screen):
+    BINDINGS = [
+        Binding("f2", "why", "Why asked?"),
+        Binding("ctrl+z", "back", "Back"),
+        Binding("f3", "answers", "Answers"),
+        Binding("ctrl+r", "result", "Result", show=False),
+        Binding("escape", "cancel_edit", "Cancel edit", show=False),
+    ]
+
+    def __init__(self, library: Library, session: Session, autosave: Autosave | None) -> None:
+        super().__init__()
+        self.library, self.session, self.autosave = library, session, autosave
+        self.editing: Step | None = None
+        self.why_for: str | None = None
+        self.flag_at: dict[str, str] = {}     # flag id -> answer key after which it fired
+        self.flags: tuple[Flag, ...] = ()
+        self.error: str | None = None
+        self._shown: tuple[str, bool] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="progress")
+        with Horizontal(id="body"):
+            with Vertical(id="chat"):
+                yield Transcript()
+                yield Static(id="flags")
+                yield Vertical(id="answer")
+                yield Static(id="hint")
+            yield FactsPanel()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_class(self.app.size.width < NARROW, "-narrow")
+        self.refresh_view()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
+
+    # --- the view -------------------------------------------------------------------------
+
+    @property
+    def step(self) -> Step | None:
+        return self.editing or self.session.current
+
+    def refresh_view(self) -> None:
+        self._update_flags()
+        self.query_one(Transcript).show(self._entries())
+        self.query_one(FactsPanel).show(answer_rows(self.session))
+        self._show_progress()
+        self._show_answer_area()
+        self._show_hint()
+
+    def _update_flags(self) -> None:
+        result = triage(self.session.facts, self.library)
+        last = self.session.path[-1].key if self.session.path else None
+        for flag in result.flags:
+            if flag.id not in self.flag_at and last is not None:
+                self.flag_at[flag.id] = last
+        fired = {f.id for f in result.flags}
+        self.flag_at = {k: v for k, v in self.flag_at.items() if k in fired}
+        self.flags = result.flags
+        red = [f for f in result.flags if f.level != "routine"]
+        banner = self.query_one("#flags", Static)
+        banner.display = bool(red)
+        if red:
+            text = Text()
+            for i, flag in enumerate(red):
+                text.append(("\n" if i else "") + f"{LEVEL_TEXT[flag.level]}: ", style="bold")
+                text.append(literal(flag.message))
+            banner.update(text)
+            banner.set_class(red[0].level == "urgent", "-urgent")
+
+    def _entries(self) -> list[Entry]:
+        out: list[Entry] = []
+        section = None
+        flags_after: dict[str, list[Flag]] = {}
+        for flag in self.flags:
+            flags_after.setdefault(self.flag_at.get(flag.id, ""), []).append(flag)
+        for step, answer in self.session.steps():
+            if step.section.id != section:
+                section = step.section.id
+                out.append(("section", step.section.title, None))
+            out.append(("question", step.prompt, None))
+            out.append(("answer", answer.shown, step.key))
+            for flag in flags_after.get(step.key, ()):
+                action = f" → {flag.action}" if flag.action else ""
+                kind = "finding" if flag.level == "routine" else "flag"
+                out.append((kind, f"{LEVEL_TEXT[flag.level]}: {flag.message}{action}", None))
+        current = self.session.current
+        if current is not None:
+            if current.section.id != section:
+                out.append(("section", current.section.title, None))
+            out.append(("question", current.prompt, None))
+            if self.why_for == current.key:
+                out.append(("note", f"Why this is asked: {current.why}", None))
+        else:
+            out.append(("note", "The consult is complete. Ctrl+R shows the result; select an "
+                                "answer (F3, or click it) to change it.", None))
+        return out
+
+    def _show_progress(self) -> None:
+        sections = self.library.dialog.sections
+        step = self.session.current
+        here = step.section.id if step else None
+        index = next((i for i, s in enumerate(sections) if s.id == here), len(sections))
+        text = Text()
+        for i, _ in enumerate(sections):
+            text.append("●" if i < index else ("◉" if i == index else "○"),
+                        style="bold" if i == index else "")
+        if step is not None:
+            text.append(f"  Section {index + 1} of {len(sections)}: {step.section.title}")
+        else:
+            text.append("  Complete")
+        if self.editing is not None:
+            text.append("  ·  changing an earlier answer (Esc cancels)", style="italic")
+        self.query_one("#progress", Static).update(text)
+
+    def _show_answer_area(self) -> None:
+        step = self.step
+        shown = (step.key if step else "", self.editing is not None)
+        if shown == self._shown:
+            return
+        self._shown = shown
+        area = self.query_one("#answer", Vertical)
+        area.remove_children()
+        if step is None:
+            area.display = False
+            self.query_one(FactsPanel).focus()
+            return
+        area.display = True
+        widget = self._widget_for(step)
+        area.mount(widget)   # the widget focuses itself when mounted
+
+    def _focus_answer(self) -> None:
+        area = self.query_one("#answer", Vertical)
+        for widget in area.query("Input, OptionList, SelectionList"):
+            if widget.focusable and widget.id != "dropdown":
+                widget.focus()
+                return
+
+    def _widget_for(self, step: Step) -> Any:
+        given = self.session.answer_for(step.key) if self.editing else None
+        raw = given.raw if given is not None else None
+        value = given.value if given is not None else None
+        if step.type in ("single", "yesno"):
+            return ChoiceAnswer(step, value)
+        if step.type == "multi":
+            return MultiAnswer(step, value)
+        text = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
+        if step.type == "number":
+            return NumberAnswer(step, self.library.dialog.measures[step.question.id], text)
+        if step.type == "drugs":
+            lexicon = self.library.knowledge.lexicon
+            return DrugInput(lambda line, cursor: suggest(line, cursor, lexicon), text)
+        return TextAnswer(step, text)
+
+    def _show_hint(self) -> None:
+        hint = self.query_one("#hint", Static)
+        hint.set_class(self.error is not None, "-error")
+        if self.error is not None:
+            hint.update(Text(literal(self.error)))
+            return
+        step = self.step
+        hint.update(Text(self._hint(step) if step else ""))
+
+    def _hint(self, step: Step) -> str:
+        parts = []
+        if self.editing is not None:
+            parts.append(f"Changing: {step.prompt}")
+        if step.type in ("single", "yesno"):
+            parts.append("↑↓ and Enter, or the option's number")
+        elif step.type == "multi":
+            parts.append("Space or the number ticks; Enter sends")
+        elif step.type == "number":
+            measure = self.library.dialog.measures[step.question.id]
+            low, high = measure.plausible.low, measure.plausible.high
+            parts.append(f"Accepted {low:g}–{high:g} {measure.unit}")
+            lab = self.library.dialog.labs.get(step.question.lab or "")
+            age = self.session.facts.get("age_years")
+            ref = reference_text(lab, age if isinstance(age, float) else None) if lab else None
+            if ref:
+                parts.append(f"reference {ref}")
+        elif step.type == "drugs":
+            parts.append("↓ picks a suggestion; Enter sends the line")
+        if step.index is None and step.question.help:
+            parts.append(step.question.help.rstrip("."))
+        if step.unknown and step.type not in ("single", "yesno", "multi"):
+            parts.append(f"or 'unknown' ({step.unknown})")
+        return " · ".join(parts)
+
+    # --- answering ------------------------------------------------------------------------
+
+    def on_answer_given(self, message: AnswerGiven) -> None:
+        message.stop()
+        try:
+            if self.editing is not None:
+                self.session.edit(self.editing.key, message.raw)
+                self.editing = None
+            else:
+                self.session.answer(message.raw)
+        except AnswerError as exc:
+            self.error = str(exc)
+            self._show_hint()
+            return
+        self._changed()
+        if self.session.complete and self.editing is None:
+            self.action_result()
+
+    def _changed(self) -> None:
+        self.error = None
+        self.why_for = None
+        if self.autosave is not None:
+            self.autosave.save(self.library.dialog.id, replay_answers(self.session))
+        self.refresh_view()
+
+    def on_bubble_edit_requested(self, message: Bubble.EditRequested) -> None:
+        self.start_edit(message.key)
+
+    def on_facts_panel_edit_requested(self, message: FactsPanel.EditRequested) -> None:
+        self.start_edit(message.key)
+
+    def start_edit(self, key: str) -> None:
+        step = next((s for s in self.session.path if s.key == key), None)
+        if step is None:
+            self.notify("That answer no longer applies; it is kept in case you change back.")
+            return
+        self.editing = step
+        self.error = None
+        self.refresh_view()
+
+    # --- actions --------------------------------------------------------------------------
+
+    def action_why(self) -> None:
+        step = self.step
+        if step is None:
+            return
+        if self.editing is not None:
+            self.notify(step.why, title="Why this is asked")
+            return
+        self.why_for = None if self.why_for == step.key else step.key
+        self.query_one(Transcript).show(self._entries())
+
+    def action_back(self) -> None:
+        if self.editing is not None:
+            self.action_cancel_edit()
+            return
+        try:
+            self.session.back()
+        except AnswerError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self._changed()
+
+    def action_cancel_edit(self) -> None:
+        if self.editing is not None:
+            self.editing = None
+            self.error = None
+            self.refresh_view()
+
+    def action_answers(self) -> None:
+        """Show and focus the answers (to pick one to change); again: back to answering."""
+        panel = self.query_one(FactsPanel)
+        if panel.has_focus:
+            self.remove_class("-show-facts")
+            self._focus_answer()
+        else:
+            self.add_class("-show-facts")
+            panel.focus()
+
+    def action_result(self) -> None:
+        if not self.session.complete:
+            self.notify("The result comes when every question is answered.", severity="warning")
+            return
+        from .result import ResultScreen
+
+        self.app.push_screen(ResultScreen(self.library, self.session))

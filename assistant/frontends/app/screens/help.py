@@ -1,0 +1,57 @@
+"""Help: the keys, how answers are read, and what the tool is (and is not)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+HELP = """\
+# Help
+
+**Decision support for clinicians, not a prescription.**
+
+## Answering
+
+| Question | How |
+|---|---|
+| One choice | ↑↓ then Enter, or the option's number |
+| Several choices | Space (or the number) ticks, Enter sends |
+| Number | type it; pick the unit, or type it after the number (`5.2 mmol/L`, `30 months`) |
+| Treatments | type them freely (`pred + MTX, then Aredia`); ↓ picks a suggestion, Enter sends the line |
+| Unknown | choose the *unknown* option, or type `unknown` |
+
+A look-alike drug name is never applied silently: you are asked *Did you mean…?*,
+and an unrecognised name is kept as typed and flagged.
+
+## Keys
+
+| Key | Does |
+|---|---|
+| F1 | this help |
+| F2 | why this question is asked |
+| Ctrl+Z | back one step |
+| F3 | the answers so far; Enter on one changes it (later questions are recomputed) |
+| Ctrl+R | the result, once every question is answered |
+| Ctrl+P | command palette (export, theme, new consult…) |
+| Ctrl+T | light or dark theme |
+| Ctrl+Q | quit (every answer is already saved) |
+
+On the result: **m** saves the consult report (Markdown), **s** saves the session as a
+replay file (`triage replay FILE`), **Esc** goes back to change answers.
+
+## Nothing is lost
+
+Every answer is saved at once to your data folder; if the terminal closes, run `triage`
+again and choose *Resume*.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,q", "dismiss(None)", "Close help")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Markdown(HELP)

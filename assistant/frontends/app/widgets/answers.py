@@ -1,0 +1,157 @@
+"""Answer widgets, one per question type; each posts ``AnswerGiven`` with the raw answer.
+
+The raw answer is what the engine parses (an option value, a list of values, a number
+with its unit, or text); the widgets only collect it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input, OptionList, Select, SelectionList
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from ....engine.dialog import Measure
+from ....engine.session import Step
+from ...text import literal
+
+UNKNOWN = "unknown"
+
+
+class AnswerGiven(Message):
+    """The clinician gave an answer to the step on screen."""
+
+    def __init__(self, raw: Any) -> None:
+        super().__init__()
+        self.raw = raw
+
+
+def choices(step: Step) -> list[tuple[str, str]]:
+    """(value, label) pairs a step offers, the "unknown" answer last."""
+    if step.type == "yesno":
+        pairs = [("yes", "Yes"), ("no", "No")]
+    else:
+        pairs = [(o.value, o.label) for o in step.options]
+    if step.unknown:
+        pairs.append((UNKNOWN, step.unknown))
+    return pairs
+
+
+def _numbered(i: int, label: str) -> Text:
+    return Text.assemble((f"{i}. " if i <= 9 else "   ", "dim"), literal(label))
+
+
+class ChoiceAnswer(OptionList):
+    """One option: arrows and Enter, or its number key."""
+
+    def __init__(self, step: Step, current: Any = None) -> None:
+        self.values = [v for v, _ in choices(step)]
+        super().__init__(*(Option(_numbered(i, label), id=value)
+                           for i, (value, label) in enumerate(choices(step), 1)),
+                         classes="answer-widget")
+        self._current = _current_value(step, current)
+
+    def on_mount(self) -> None:
+        self.highlighted = self.values.index(self._current) if self._current in self.values else 0
+        self.focus()
+
+    def on_key(self, event: Any) -> None:
+        if event.character and event.character.isdigit() and event.character != "0":
+            i = int(event.character) - 1
+            if i < len(self.values):
+                event.stop()
+                self.highlighted = i
+                self.post_message(AnswerGiven(self.values[i]))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(AnswerGiven(event.option.id))
+
+
+class MultiAnswer(SelectionList[str]):
+    """Several options: Space (or the number key) ticks, Enter submits."""
+
+    BINDINGS = [Binding("enter", "submit", "Send ticked", show=False)]
+
+    def __init__(self, step: Step, current: Any = None) -> None:
+        ticked = set(current) if isinstance(current, frozenset) else set()
+        self.values = [v for v, _ in choices(step)]
+        super().__init__(*(Selection(_numbered(i, label), value, value in ticked)
+                           for i, (value, label) in enumerate(choices(step), 1)),
+                         classes="answer-widget")
+
+    def on_mount(self) -> None:
+        self.focus()
+
+    def on_key(self, event: Any) -> None:
+        if event.character and event.character.isdigit() and event.character != "0":
+            i = int(event.character) - 1
+            if i < len(self.values):
+                event.stop()
+                self.highlighted = i
+                self.toggle(self.values[i])
+
+    def action_submit(self) -> None:
+        chosen = list(self.selected)
+        self.post_message(AnswerGiven(chosen if chosen else ""))
+
+
+def units(measure: Measure) -> list[str]:
+    """Unit names to choose from: the canonical unit first, one name per conversion factor."""
+    seen: dict[float, str] = {measure.units.get(measure.unit, 1.0): measure.unit}
+    for name, factor in measure.units.items():
+        seen.setdefault(factor, name)
+    return list(seen.values())
+
+
+class NumberAnswer(Horizontal):
+    """A number with a unit selector; a unit typed after the number wins over the selector."""
+
+    def __init__(self, step: Step, measure: Measure, current: str = "") -> None:
+        super().__init__(classes="answer-widget number")
+        self.measure = measure
+        self.current = current
+
+    def compose(self):
+        yield Input(self.current, placeholder=f"number in {self.measure.unit}", id="value")
+        names = units(self.measure)
+        if len(names) > 1:
+            yield Select([(n, n) for n in names], value=names[0], allow_blank=False, id="unit",
+                         compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        unit = self.query(Select).first().value if self.query(Select) else self.measure.unit
+        bare = text and not any(c.isalpha() for c in text)
+        self.post_message(AnswerGiven(f"{text} {unit}" if bare and unit != self.measure.unit
+                                      else text))
+
+
+class TextAnswer(Input):
+    def __init__(self, step: Step, current: str = "") -> None:
+        super().__init__(current, placeholder="type the answer, then Enter",
+                         classes="answer-widget")
+
+    def on_mount(self) -> None:
+        self.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(AnswerGiven(event.value))
+
+
+def _current_value(step: Step, current: Any) -> str | None:
+    if current is None:
+        return None
+    if step.type == "yesno" and isinstance(current, bool):
+        return "yes" if current else "no"
+    return current if isinstance(current, str) else UNKNOWN

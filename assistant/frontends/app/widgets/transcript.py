@@ -1,0 +1,55 @@
+"""The chat transcript: the assistant's questions, the clinician's answers, notes and flags.
+
+Everything shown is a ``rich.text.Text`` built from plain strings, so typed text is never
+read as markup; control characters are shown as visible escapes.
+"""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Static
+from rich.text import Text
+
+from ...text import literal
+
+
+class Bubble(Static):
+    """One transcript entry; an answer bubble knows which step it answers."""
+
+    def __init__(self, text: str, kind: str, key: str | None = None) -> None:
+        super().__init__(Text(literal(text)), classes=kind)
+        self.key = key
+        if key is not None:
+            self.tooltip = "Click to change this answer"
+
+    class EditRequested(Message):
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    def on_click(self) -> None:
+        if self.key is not None:
+            self.post_message(self.EditRequested(self.key))
+
+
+class Transcript(VerticalScroll, can_focus=False):
+    """Keeps a list of (kind, text, key) entries in sync with the screen: only what changed
+    after the first difference is replaced."""
+
+    def __init__(self) -> None:
+        super().__init__(id="transcript")
+        self.entries: list[tuple[str, str, str | None]] = []
+
+    def on_mount(self) -> None:
+        self.anchor()
+
+    def show(self, entries: list[tuple[str, str, str | None]]) -> None:
+        same = 0
+        while same < min(len(entries), len(self.entries)) and entries[same] == self.entries[same]:
+            same += 1
+        for bubble in list(self.query(Bubble))[same:]:
+            bubble.remove()
+        self.mount_all(Bubble(text, kind, key) for kind, text, key in entries[same:])
+        self.entries = list(entries)
+        self.anchor()

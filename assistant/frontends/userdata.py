@@ -1,0 +1,82 @@
+"""What is kept for the user between runs, in their data directory: the autosaved consult.
+
+Files are written atomically (a temporary file in the same folder, flushed to disk, then
+renamed over the old one), so a crash or a closed terminal leaves the previous save or the
+new one, never half a file. ``CALCINOSIS_TRIAGE_DATA`` overrides the folder (tests use it).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+APP_NAME = "calcinosis-triage"
+ENV_DIR = "CALCINOSIS_TRIAGE_DATA"
+
+
+def data_dir() -> Path:
+    """The user's data folder for this app (created on first write)."""
+    override = os.environ.get(ENV_DIR)
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True)
+class Saved:
+    """An autosaved consult, as read back: its dialog and replay-format answers."""
+
+    dialog: str
+    answers: dict[str, Any]
+
+
+class Autosave:
+    """The unfinished (or last) consult, saved as a replay file after every answer."""
+
+    def __init__(self, folder: Path | None = None):
+        self.path = (folder or data_dir()) / "consult.yaml"
+
+    def save(self, dialog: str, answers: dict[str, Any]) -> None:
+        import yaml
+
+        header = ("# Autosaved consult (calcinosis-triage). It is also a replay file:\n"
+                  "#   triage replay " + str(self.path) + "\n")
+        body = yaml.safe_dump({"dialog": dialog, "answers": answers}, sort_keys=False,
+                              allow_unicode=True)
+        atomic_write(self.path, header + body)
+
+    def read(self) -> Saved | None:
+        """The saved consult, or None when there is none or it cannot be read."""
+        import yaml
+
+        try:
+            data = yaml.safe_load(self.path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+            return None
+        if not data["answers"]:
+            return None
+        return Saved(str(data.get("dialog", "")), data["answers"])
+
+    def clear(self) -> None:
+        self.path.unlink(missing_ok=True)

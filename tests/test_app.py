@@ -1,0 +1,305 @@
+"""The Textual app driven through ``App.run_test()``: whole consults, back and edit, drug
+confirmation, range errors, literal text, autosave and resume, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Button, DataTable, Input
+
+from assistant.engine.replay import replay
+from assistant.engine.report import consult_report
+from assistant.frontends.app.app import TriageApp
+from assistant.frontends.app.screens.consult import ConsultScreen
+from assistant.frontends.app.screens.help import HelpScreen
+from assistant.frontends.app.screens.result import ResultScreen
+from assistant.frontends.app.screens.start import StartScreen
+from assistant.frontends.app.widgets.answers import ChoiceAnswer, NumberAnswer
+from assistant.frontends.app.widgets.drug_input import DrugInput, Dropdown
+from assistant.frontends.app.widgets.facts_panel import FactsPanel
+from assistant.frontends.app.widgets.transcript import Bubble
+from assistant.frontends.userdata import Autosave
+
+from .app_driver import answer, answers_of, run_consult, type_text
+from .conftest import REPLAYS
+
+
+@pytest.fixture
+def make_app(library, tmp_path):
+    def make() -> TriageApp:
+        return TriageApp(autosave=Autosave(tmp_path), library=library)
+    return make
+
+
+def bubbles(screen, kind: str) -> list[str]:
+    return [str(b.content) for b in screen.query(Bubble) if b.has_class(kind)]
+
+
+async def start(pilot) -> ConsultScreen:
+    assert isinstance(pilot.app.screen, StartScreen)
+    await pilot.press("n")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, ConsultScreen)
+    assert isinstance(pilot.app.focused, Input)    # the first question (age) is a number
+    return screen
+
+
+async def answer_until(pilot, screen: ConsultScreen, answers: dict, key: str) -> None:
+    while screen.session.current is not None and screen.session.current.key != key:
+        await answer(pilot, screen, answers)
+
+
+@pytest.mark.parametrize("case", ["rh", "sara"])
+async def test_a_seed_case_end_to_end(make_app, library, case):
+    app = make_app()
+    expected = replay(REPLAYS / f"{case}.yaml", library=library)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start(pilot)
+        await run_consult(pilot, answers_of(REPLAYS / f"{case}.yaml"))
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ResultScreen)
+        assert screen.session.facts == expected.session.facts
+        want = expected.recommendation()
+        banner = str(screen.query_one("#banner").content)
+        assert banner.startswith(f"Triage: {want.triage.level.upper()}")
+        for flag in want.triage.flags:
+            assert flag.message in banner
+        table = screen.query_one(DataTable)
+        assert table.row_count == len(want.ranking) + len(want.excluded)
+        assert str(table.get_row_at(0)[2]) == want.ranking[0].therapy.name
+        detail = screen.query_one("#detail-text").source
+        assert want.ranking[0].therapy.name in detail and "## References" in detail
+    # what was autosaved replays to the same consult
+    saved = Autosave(app.autosave.path.parent).read()
+    assert saved is not None
+    from assistant.engine.replay import replay_data
+    assert replay_data(saved.answers, library=library).session.facts == expected.session.facts
+
+
+async def test_back_and_edit_recompute_later_questions(make_app):
+    answers = answers_of(REPLAYS / "rh.yaml")
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        screen = await start(pilot)
+        await answer_until(pilot, screen, answers, "skin_activity")
+        assert screen.session.facts["muscle_weakness"] == "severe"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert screen.session.current.key == "muscle_weakness"
+        assert "muscle_weakness" not in screen.session.facts
+        await answer(pilot, screen, answers)
+        # change the diagnosis to idiopathic calcinosis: the muscle questions no longer apply
+        await pilot.press("f3")
+        panel = screen.query_one(FactsPanel)
+        assert pilot.app.focused is panel
+        panel.highlighted = [r.key for r in panel.lines].index("diagnosis")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.editing is not None and screen.editing.key == "diagnosis"
+        choice = screen.query_one(ChoiceAnswer)
+        await pilot.press(str(choice.values.index("idiopathic") + 1))
+        await pilot.pause()
+        assert screen.editing is None
+        assert screen.session.facts["diagnosis"] == "idiopathic"
+        assert "muscle_weakness" in screen.session.stale
+        stale = [r for r in panel.lines if r.stale]
+        assert [r.key for r in stale] == ["muscle_weakness"]
+        assert "Muscle weakness now?" not in bubbles(screen, "question")
+
+
+async def test_escape_cancels_an_edit(make_app):
+    async with make_app().run_test() as pilot:
+        screen = await start(pilot)
+        await type_text(pilot, "9")
+        await pilot.press("enter")
+        await pilot.pause()
+        bubble = next(b for b in screen.query(Bubble) if b.key == "age_years")
+        await pilot.click(bubble)
+        assert screen.editing is not None and screen.editing.key == "age_years"
+        assert screen.query_one(Input).value == "9"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.editing is None and screen.session.current.key == "sex"
+
+
+async def test_an_out_of_range_lab_says_the_accepted_range(make_app):
+    answers = answers_of(REPLAYS / "imane.yaml")
+    async with make_app().run_test(size=(100, 32)) as pilot:
+        screen = await start(pilot)
+        await answer_until(pilot, screen, answers, "crp")
+        await type_text(pilot, "9999")
+        await pilot.press("enter")
+        await pilot.pause()
+        hint = screen.query_one("#hint")
+        assert hint.has_class("-error")
+        measure = screen.library.dialog.measures["crp"]
+        text = str(hint.content)
+        assert f"{measure.plausible.high:g}" in text
+        assert screen.session.current.key == "crp"
+        # a value in another unit, chosen in the selector, is converted by the engine
+        number = screen.query_one(NumberAnswer)
+        number.query_one(Input).value = "16"
+        select = number.query_one("#unit")
+        select.value = "mg/dL"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.session.facts["crp"] == 160.0
+        assert screen.session.answers["crp"].shown == "16 mg/dL (= 160 mg/L)"
+
+
+async def test_a_look_alike_drug_is_confirmed_never_applied_silently(make_app):
+    answers = answers_of(REPLAYS / "rh.yaml")
+    async with make_app().run_test(size=(100, 32)) as pilot:
+        screen = await start(pilot)
+        await answer_until(pilot, screen, answers, "prior_treatments")
+        await type_text(pilot, "pred")
+        await pilot.pause()
+        drugs = screen.query_one(DrugInput)
+        dropdown = drugs.query_one(Dropdown)
+        assert dropdown.display
+        assert [s.insert for s in drugs.suggestions] == ["prednisone", "prednisolone"]
+        assert drugs.query_one(Input).value == "pred"      # nothing applied by itself
+        await pilot.press("enter")
+        await pilot.pause()
+        step = screen.session.current
+        assert step.is_confirmation and step.mention == "pred"
+        assert "Did you mean one of these for 'pred'?" in bubbles(screen, "question")
+        choice = screen.query_one(ChoiceAnswer)
+        await pilot.press(str(choice.values.index("prednisolone") + 1))
+        await pilot.pause()
+        assert screen.session.current.key == "prior_treatments[0].response"
+        assert "prednisolone" in screen.session.current.prompt
+
+
+async def test_a_suggestion_applies_only_on_a_keypress(make_app):
+    answers = answers_of(REPLAYS / "rh.yaml")
+    async with make_app().run_test(size=(100, 32)) as pilot:
+        screen = await start(pilot)
+        await answer_until(pilot, screen, answers, "prior_treatments")
+        await pilot.press(*"metho")
+        await pilot.pause()
+        line = screen.query_one(DrugInput).query_one(Input)
+        assert line.value == "metho"
+        await pilot.press("down")
+        assert isinstance(pilot.app.focused, Dropdown)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert line.value == "methotrexate" and pilot.app.focused is line
+
+
+async def test_typed_markup_and_escapes_are_shown_literally(make_app):
+    answers = answers_of(REPLAYS / "rh.yaml")
+    typed = "[bold]zorbitol[/] \x1b[31m"
+    async with make_app().run_test(size=(100, 32)) as pilot:
+        screen = await start(pilot)
+        await answer_until(pilot, screen, answers, "prior_treatments")
+        await type_text(pilot, typed)
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = bubbles(screen, "answer")[-1]
+        assert "[bold]zorbitol[/]" in shown and "\\x1b[31m" in shown
+        entries = screen.session.answers["prior_treatments"].value
+        assert {m.status for _, m in entries} == {"unknown"}     # kept, and flagged unknown
+        assert any("zorbitol" in m.text for _, m in entries)
+
+
+async def test_red_flags_show_as_soon_as_answered(make_app):
+    answers = answers_of(REPLAYS / "rh.yaml")
+    async with make_app().run_test(size=(100, 32)) as pilot:
+        screen = await start(pilot)
+        assert not screen.query_one("#flags").display
+        await answer_until(pilot, screen, answers, "red_flags")
+        await answer(pilot, screen, answers)
+        banner = screen.query_one("#flags")
+        assert banner.display and banner.has_class("-urgent")
+        assert any("URGENT" in text for text in bubbles(screen, "flag"))
+
+
+async def test_why_is_this_asked(make_app):
+    async with make_app().run_test() as pilot:
+        screen = await start(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert f"Why this is asked: {screen.session.current.why}" in bubbles(screen, "note")
+
+
+async def test_resume_after_a_crash_keeps_every_answer(library, tmp_path):
+    answers = answers_of(REPLAYS / "imane.yaml")
+    first = TriageApp(autosave=Autosave(tmp_path), library=library)
+    async with first.run_test(size=(100, 32)) as pilot:
+        screen = await start(pilot)
+        await answer_until(pilot, screen, answers, "prior_treatments")
+        await type_text(pilot, "prednisone, methotrexate")
+        await pilot.press("enter")
+        await pilot.pause()
+        await answer(pilot, screen, answers)
+        before = [(s.key, a.shown) for s, a in screen.session.steps()]
+        current = screen.session.current.key
+    # the app above was never told to quit cleanly; only what autosave wrote survives
+    second = TriageApp(autosave=Autosave(tmp_path), library=library)
+    async with second.run_test(size=(100, 32)) as pilot:
+        resume = pilot.app.screen.query_one("#resume", Button)
+        assert f"{len(answers_of_saved(tmp_path))} answers" in str(resume.label)
+        await pilot.press("r")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, ConsultScreen)
+        assert [(s.key, a.shown) for s, a in screen.session.steps()] == before
+        assert screen.session.current.key == current
+
+
+def answers_of_saved(folder: Path) -> dict:
+    saved = Autosave(folder).read()
+    assert saved is not None
+    return saved.answers
+
+
+async def test_export_report_and_replay_file(make_app, library, tmp_path):
+    answers = answers_of(REPLAYS / "sara.yaml")
+    async with make_app().run_test(size=(100, 32)) as pilot:
+        await start(pilot)
+        await run_consult(pilot, answers)
+        await pilot.pause()
+        result = pilot.app.screen
+        for key, name in (("m", "report.md"), ("s", "replay.yaml")):
+            await pilot.press(key)
+            await pilot.pause()
+            path = pilot.app.screen.query_one("#path", Input)
+            path.value = str(tmp_path / name)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert pilot.app.screen is result
+    expected = replay(REPLAYS / "sara.yaml", library=library)
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert report == consult_report(expected.recommendation(), expected.session.facts, library)
+    again = replay(tmp_path / "replay.yaml", library=library, strict=True)
+    assert again.session.facts == expected.session.facts
+
+
+async def test_help_theme_and_palette_entries(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        dark = app.current_theme.dark
+        await pilot.press("ctrl+t")
+        assert app.current_theme.dark is not dark
+        screen = await start(pilot)
+        titles = [c.title for c in app.get_system_commands(screen)]
+        assert {"Why is this asked?", "Back one step", "New consult", "Help"} <= set(titles)
+        assert "Save the consult report" not in titles
+
+
+async def test_a_broken_knowledge_base_exits_with_the_problem(root_copy):
+    (root_copy / "knowledge" / "labs.yaml").write_text("labs: [\n", encoding="utf-8")
+    app = TriageApp(root=root_copy)
+    async with app.run_test() as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+    assert app.return_code == 1
