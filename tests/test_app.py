@@ -240,7 +240,9 @@ async def test_resume_after_a_crash_keeps_every_answer(library, tmp_path):
     # the app above was never told to quit cleanly; only what autosave wrote survives
     second = TriageApp(autosave=Autosave(tmp_path), library=library)
     async with second.run_test(size=(100, 32)) as pilot:
+        await wait_for(pilot, lambda: pilot.app.screen.query("#resume"))
         resume = pilot.app.screen.query_one("#resume", Button)
+        assert pilot.app.focused is resume
         assert f"{len(answers_of_saved(tmp_path))} answers" in str(resume.label)
         await pilot.press("r")
         await pilot.pause()
@@ -248,6 +250,15 @@ async def test_resume_after_a_crash_keeps_every_answer(library, tmp_path):
         assert isinstance(screen, ConsultScreen)
         assert [(s.key, a.shown) for s, a in screen.session.steps()] == before
         assert screen.session.current.key == current
+
+
+async def wait_for(pilot, ready, seconds: float = 10) -> None:
+    """Let the app run until ``ready()`` (background work such as reading the autosave)."""
+    for _ in range(int(seconds / 0.05)):
+        if ready():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the app never got there")
 
 
 def answers_of_saved(folder: Path) -> dict:

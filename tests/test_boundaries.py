@@ -23,8 +23,9 @@ def modules_after(code: str) -> str:
 
 def test_importing_the_engine_leaves_textual_out():
     code = "\n".join(f"import assistant.engine.{m}" for m in (
-        "answers", "check", "conditions", "dialog", "errors", "facts", "knowledge", "library",
-        "matching", "record", "replay", "schema", "session", "yamlfile"))
+        "answers", "check", "conditions", "dialog", "dosing", "errors", "explain", "facts",
+        "knowledge", "library", "matching", "recommend", "record", "replay", "report", "rules",
+        "schema", "session", "suggest", "yamlfile"))
     assert modules_after(code) == "[]"
 
 
@@ -32,3 +33,18 @@ def test_a_whole_replay_run_never_imports_textual():
     code = ("from assistant.frontends.cli import main\n"
             f"main(['replay', {str(REPLAYS / 'rh.yaml')!r}, '--json'])")
     assert modules_after(code) == "[]"
+
+
+def test_the_app_start_up_path_leaves_the_engine_and_markdown_out():
+    """The start screen paints before the knowledge base, YAML or Markdown are imported."""
+    code = ("import sys\n"
+            "from assistant.frontends.cli import _parser\n"
+            "from assistant.frontends.app.app import TriageApp\n"
+            "TriageApp()\n"
+            "heavy = ('assistant.engine.library', 'assistant.engine.matching', 'yaml', "
+            "'msgspec', 'rapidfuzz', 'markdown_it')\n"
+            "print([m for m in heavy if m in sys.modules])")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

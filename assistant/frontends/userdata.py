@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,12 @@ class Autosave:
     """The unfinished (or last) consult, saved as a replay file after every answer."""
 
     def __init__(self, folder: Path | None = None):
-        self.path = (folder or data_dir()) / "consult.yaml"
+        self.folder = folder
+
+    @cached_property
+    def path(self) -> Path:
+        """``consult.yaml`` in the data folder (found on first use, off the start-up path)."""
+        return (self.folder or data_dir()) / "consult.yaml"
 
     def save(self, dialog: str, answers: dict[str, Any]) -> None:
         import yaml

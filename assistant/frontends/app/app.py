@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from ...engine.library import Library
 
 
+PAINT_GRACE = 0.15   # seconds: background loading starts once the first screen is written
+
+
 class TriageApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Calcinosis triage"
@@ -38,12 +41,33 @@ class TriageApp(App[None]):
         self._library = library
         self._loader: Worker[Library] | None = None
 
+    def get_default_screen(self) -> Screen:
+        return StartScreen()   # the first frame painted is the start screen itself
+
     def on_mount(self) -> None:
-        saved = self.autosave.read() if self.autosave is not None else None
-        self.push_screen(StartScreen(len(saved.answers) if saved else 0))
-        if self._library is None:
+        self.set_timer(PAINT_GRACE, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        """Read the autosave and load the knowledge base once the start screen is up."""
+        if self.autosave is not None:
+            self.run_worker(self._read_saved, thread=True, name="read autosave")
+        self._start_loading()
+
+    def _start_loading(self) -> None:
+        if self._library is None and self._loader is None:
             self._loader = self.run_worker(self._load, thread=True, exit_on_error=False,
                                            name="load knowledge")
+
+    def _read_saved(self) -> None:
+        assert self.autosave is not None
+        saved = self.autosave.read()
+        if saved is not None:
+            self.call_from_thread(self._offer_resume, len(saved.answers))
+
+    def _offer_resume(self, answers: int) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, StartScreen):
+                screen.offer_resume(answers)
 
     def _load(self) -> Library:
         from ...engine.library import load
@@ -60,6 +84,7 @@ class TriageApp(App[None]):
         """The loaded knowledge base (waiting for the loader if need be); None if it failed,
         in which case the app is exiting with the problem."""
         if self._library is None:
+            self._start_loading()
             assert self._loader is not None
             try:
                 self._library = await self._loader.wait()
@@ -96,9 +121,9 @@ class TriageApp(App[None]):
     def _open(self, library: Library, session) -> None:  # noqa: ANN001 - engine Session
         from .screens.consult import ConsultScreen
 
-        while len(self.screen_stack) > 2:
+        while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.switch_screen(ConsultScreen(library, session, self.autosave))
+        self.push_screen(ConsultScreen(library, session, self.autosave))
         if session.complete:
             self.screen_stack[-1].call_after_refresh(self.screen_stack[-1].action_result)
 

@@ -25,12 +25,12 @@ DISCLAIMER = ("Decision support for clinicians, not a prescription. It does not 
 class StartScreen(Screen):
     BINDINGS = [
         Binding("n", "app.new_consult", "New consult"),
-        Binding("r", "app.resume", "Resume"),
+        Binding("r", "resume", "Resume"),
     ]
 
-    def __init__(self, saved_answers: int) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.saved_answers = saved_answers
+        self.saved_answers = 0
 
     def compose(self) -> ComposeResult:
         with Vertical(id="start"):
@@ -41,17 +41,25 @@ class StartScreen(Screen):
             yield Static(DISCLAIMER, id="start-disclaimer")
             with Horizontal(id="start-buttons"):
                 yield Button("New consult (n)", id="new", variant="primary")
-                if self.saved_answers:
-                    yield Button(f"Resume the last consult: {self.saved_answers} answers (r)",
-                                 id="resume")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#resume" if self.saved_answers else "#new", Button).focus()
+        self.query_one("#new", Button).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    def offer_resume(self, answers: int) -> None:
+        """A saved consult was found (read after the first paint): offer to resume it."""
+        self.saved_answers = answers
+        button = Button(f"Resume the last consult: {answers} answers (r)", id="resume")
+        self.query_one("#start-buttons").mount(button)
+        button.focus()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "resume" or self.saved_answers > 0
+
+    async def action_resume(self) -> None:
+        await self.app.run_action("resume")
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        if event.button.id == "new":
-            self.app.run_action("new_consult")
-        else:
-            self.app.run_action("resume")
+        await self.app.run_action("new_consult" if event.button.id == "new" else "resume")
