@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -28,7 +29,9 @@ def root_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def run_triage(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """Run the real ``triage`` command in a fresh process."""
+def run_triage(*args: str, stdin: str = "", cwd: Path = ROOT,
+               data: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real ``triage`` command in a fresh process (``data``: the user data folder)."""
+    env = dict(os.environ, CALCINOSIS_TRIAGE_DATA=str(data)) if data is not None else None
     return subprocess.run([sys.executable, "-m", "assistant", *args], input=stdin, text=True,
-                          capture_output=True, cwd=cwd, timeout=120)
+                          capture_output=True, cwd=cwd, timeout=120, env=env)

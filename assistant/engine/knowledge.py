@@ -217,6 +217,9 @@ def _check_ids(c: _Collector, references: dict, therapies: dict, labs: dict, cas
             for i, action in enumerate(actions):
                 if action.therapy is not None and action.therapy not in therapies:
                     c.fault("case", case.id, f"{field}[{i}].therapy", f"unknown therapy '{action.therapy}'")
+        for i, therapy in enumerate(case.authors_choice):
+            if therapy not in therapies:
+                c.fault("case", case.id, f"authors_choice[{i}]", f"unknown therapy '{therapy}'")
     names = {d.name for d in lexicon.drugs}
     for d in lexicon.drugs:
         for therapy in (d.therapy, *d.route_therapies.values()):

@@ -21,12 +21,12 @@ _MARKDOWN = {ord(c): "\\" + c for c in "\\`*_[]<>|#"}
 _MARKDOWN.update({c: " " for c in range(0x20)})
 
 
-def _plain(text: str) -> str:
+def md_text(text: str) -> str:
     """Text shown literally in Markdown (markup characters escaped, on one line)."""
     return text.translate(_MARKDOWN)
 
 
-class _Citations:
+class Citations:
     """Numbers references in order of first citation."""
 
     def __init__(self, order: list[str]):
@@ -39,7 +39,7 @@ class _Citations:
 def consult_report(recommendation: Recommendation, facts: Mapping[str, Any],
                    library: Library) -> str:
     """The whole report for one consult."""
-    cite = _Citations(recommendation.references())
+    cite = Citations(recommendation.references())
     out = ["# Calcinosis triage: consult report", "",
            f"> **{recommendation.disclaimer}**", ""]
     out += _facts(facts, library)
@@ -49,7 +49,7 @@ def consult_report(recommendation: Recommendation, facts: Mapping[str, Any],
     for i, option in enumerate(recommendation.ranking, 1):
         out += _rationale(i, option, cite)
     out += _excluded(recommendation, cite)
-    out += _references(cite, library)
+    out += reference_list(cite, library)
     out += ["", "---", "", f"*{recommendation.disclaimer}*", ""]
     return "\n".join(out)
 
@@ -57,20 +57,20 @@ def consult_report(recommendation: Recommendation, facts: Mapping[str, Any],
 def option_markdown(option: Option, rank: int | None, library: Library) -> str:
     """One option in detail (a result screen's panel): why it ranks where it does, or why it
     is excluded, then cautions, dose, evidence and its own numbered references."""
-    cite = _Citations(option.references())
+    cite = Citations(option.references())
     if rank is not None:
         out = _rationale(rank, option, cite)
     else:
-        out = [f"### {_plain(option.therapy.name)} (excluded)", "", "Excluded because:"]
-        out += [f"- {_plain(n.text())}{cite(n.refs)}" for n in option.excluded]
+        out = [f"### {md_text(option.therapy.name)} (excluded)", "", "Excluded because:"]
+        out += [f"- {md_text(n.text())}{cite(n.refs)}" for n in option.excluded]
         if option.cautions:
             out += ["", "Cautions:"] + [f"- {n.text()}{cite(n.refs)}" for n in option.cautions]
         out += [""] + _evidence(option, cite)
-    out += _references(cite, library)
+    out += reference_list(cite, library)
     return "\n".join(out)
 
 
-def _references(cite: _Citations, library: Library) -> list[str]:
+def reference_list(cite: Citations, library: Library) -> list[str]:
     refs = library.knowledge.references
     return ["## References", ""] + [f"{n}. {refs[r].citation()}" for r, n in cite.number.items()]
 
@@ -81,18 +81,18 @@ def _facts(facts: Mapping[str, Any], library: Library) -> list[str]:
     for qid in dialog.order:
         if qid in facts:
             prompt = dialog.questions[qid].prompt
-            out.append(f"| {_plain(prompt)} | {_plain(show_value(dialog, qid, facts[qid], labels=True))} |")
+            out.append(f"| {md_text(prompt)} | {md_text(show_value(dialog, qid, facts[qid], labels=True))} |")
     return out + [""]
 
 
-def _triage(rec: Recommendation, cite: _Citations) -> list[str]:
+def _triage(rec: Recommendation, cite: Citations) -> list[str]:
     out = [f"## Triage: {_LEVEL_TEXT[rec.triage.level]}", ""]
     if not rec.triage.flags:
         out += ["No red flag or finding that changes the level.", ""]
     for flag in rec.triage.flags:
         text = f"- **{flag.level}**: {flag.message}"
         if flag.facts:
-            text += f" *(facts: {_plain(line(flag.facts))})*"
+            text += f" *(facts: {md_text(line(flag.facts))})*"
         if flag.action:
             text += f" Action: {flag.action}"
         out.append(text + cite(flag.refs))
@@ -105,14 +105,14 @@ def _table(rec: Recommendation) -> list[str]:
     for i, o in enumerate(rec.ranking, 1):
         main = sorted(o.contributions, key=lambda e: -abs(e.points))[:2]
         reasons = "; ".join(f"{e.points:+g} {e.rule}" for e in main)
-        out.append(f"| {i} | {_plain(o.therapy.name)} | {o.score:g} | {_plain(reasons)} | "
+        out.append(f"| {i} | {md_text(o.therapy.name)} | {o.score:g} | {md_text(reasons)} | "
                    f"{len(o.cautions)} |")
     return out + [""]
 
 
-def _rationale(i: int, o: Option, cite: _Citations) -> list[str]:
+def _rationale(i: int, o: Option, cite: Citations) -> list[str]:
     out = [f"### {i}. {o.therapy.name} (score {o.score:g})", "", "Why:"]
-    out += [f"- {_plain(e.text())}{cite(e.refs)}" for e in o.contributions]
+    out += [f"- {md_text(e.text())}{cite(e.refs)}" for e in o.contributions]
     if o.cautions:
         out += ["", "Cautions:"]
         out += [f"- {n.text()}{cite(n.refs)}" for n in o.cautions]
@@ -128,7 +128,7 @@ def _rationale(i: int, o: Option, cite: _Citations) -> list[str]:
     return out + [""] + _evidence(o, cite)
 
 
-def _evidence(o: Option, cite: _Citations) -> list[str]:
+def _evidence(o: Option, cite: Citations) -> list[str]:
     out = ["Evidence:"]
     for e in o.therapy.evidence:
         size = f", {e.patients} patients" if e.patients else ""
@@ -141,7 +141,7 @@ def _evidence(o: Option, cite: _Citations) -> list[str]:
     return out + [""]
 
 
-def _excluded(rec: Recommendation, cite: _Citations) -> list[str]:
+def _excluded(rec: Recommendation, cite: Citations) -> list[str]:
     out = ["## Excluded options", ""]
     if not rec.excluded:
         return out + ["None.", ""]

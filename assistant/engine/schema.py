@@ -178,5 +178,7 @@ class Case(Strict, kw_only=True):
     answers: dict[str, Any]          # replay-format answers keyed by question id
     done: tuple[CaseAction, ...] = ()            # what was done, in order
     recommended: tuple[CaseAction, ...] = ()     # what the authors recommended
+    # therapy ids the authors chose (did or recommended) at this case's triage point
+    authors_choice: tuple[str, ...] = ()
     outcome: str
     notes: tuple[Sourced, ...] = ()              # seed errors and disagreements that matter

@@ -28,6 +28,18 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--report", type=Path, metavar="PATH",
                      help="also write the Markdown consult report to PATH")
     sub.add_parser("check", help="validate the knowledge base and dialogs")
+    study = sub.add_parser("study", help="trainee self-study on the published cases")
+    study.add_argument("--plain", action="store_true", default=argparse.SUPPRESS,
+                       help="a line-by-line study session instead of the app")
+    study.add_argument("--script", type=Path, metavar="FILE",
+                       help="grade a scripted study round (case, answers, commit) and print it")
+    study.add_argument("--json", action="store_true", help="with --script: the round as JSON")
+    study.add_argument("--record", action="store_true",
+                       help="with --script: also record the round in your progress")
+    study.add_argument("--progress", action="store_true", help="print your progress per case")
+    study.add_argument("--export", type=Path, metavar="PATH",
+                       help="export every round to PATH (.csv, else a Markdown table)")
+    study.add_argument("--reset", action="store_true", help="delete your study progress")
     match = sub.add_parser("match", help="match free-text drug names")
     match.add_argument("text", nargs="?", help="text to match (default: each line of stdin)")
     match.add_argument("--json", action="store_true", help="one JSON array per line")
@@ -43,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
             from ..engine.check import check
 
             return _report_check(check(args.root))
+        if args.command == "study":
+            from .study_command import run as run_study
+
+            return run_study(args, sys.stdin, sys.stdout)
         if args.command == "match":
             from .match_command import run
 

@@ -21,8 +21,9 @@ COMMANDS = """Commands (type them instead of an answer):
 
 
 class PlainChat:
-    def __init__(self, library: Library, stdin: TextIO, stdout: TextIO):
+    def __init__(self, library: Library, stdin: TextIO, stdout: TextIO, show_result: bool = True):
         self.library, self.stdin, self.stdout = library, stdin, stdout
+        self.show_result = show_result
         self.session: Session = library.new_session()
         self._section: str | None = None
 
@@ -54,7 +55,8 @@ class PlainChat:
                 self.say(f"  ! {literal(exc)}")
         self.say("\nThe consult is complete.")
         self.show_answers()
-        self.say("\n".join(result_lines(recommend(self.session.facts, self.library).to_json())))
+        if self.show_result:
+            self.say("\n".join(result_lines(recommend(self.session.facts, self.library).to_json())))
         return 0
 
     def ask(self, step: Step) -> None:

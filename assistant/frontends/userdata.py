@@ -86,3 +86,77 @@ class Autosave:
 
     def clear(self) -> None:
         self.path.unlink(missing_ok=True)
+
+
+class StudyProgress:
+    """A trainee's study rounds per case (``study.json``): attempts, best and last scores."""
+
+    def __init__(self, folder: Path | None = None):
+        self.folder = folder
+
+    @cached_property
+    def path(self) -> Path:
+        return (self.folder or data_dir()) / "study.json"
+
+    def read(self) -> dict[str, dict[str, Any]]:
+        import json
+
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def record(self, case: str, round_json: dict[str, Any]) -> dict[str, Any]:
+        """Add a graded round (``Round.to_json()``); returns the case's updated entry."""
+        import json
+        from datetime import datetime, timezone
+
+        data = self.read()
+        entry = data.setdefault(case, {"attempts": 0, "best": None, "rounds": []})
+        entry["attempts"] += 1
+        score = round_json["score"]
+        entry["best"] = score if entry["best"] is None else max(entry["best"], score)
+        entry["last"] = score
+        entry["rounds"].append({"at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                                **round_json})
+        atomic_write(self.path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        return entry
+
+    def replace_last(self, case: str, round_json: dict[str, Any]) -> None:
+        """Amend the case's latest round (an override recorded after the reveal)."""
+        import json
+
+        data = self.read()
+        rounds = data.get(case, {}).get("rounds")
+        if not rounds:
+            return
+        rounds[-1] = {"at": rounds[-1]["at"], **round_json}
+        atomic_write(self.path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+
+    def reset(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+    def export(self, path: Path, titles: dict[str, str]) -> None:
+        """Every round as CSV (``.csv``) or a Markdown table (anything else)."""
+        rows = [(case, titles.get(case, case), r["at"], r["score"],
+                 *(r["parts"][p]["points"] for p in ("facts", "red_flags", "triage", "therapy")),
+                 r["commitment"]["level"], r["commitment"]["therapy"], r["commitment"]["reason"])
+                for case, entry in sorted(self.read().items()) for r in entry["rounds"]]
+        head = ("case", "title", "when", "score", "facts", "red_flags", "triage", "therapy",
+                "committed_level", "committed_therapy", "reason")
+        if path.suffix.lower() == ".csv":
+            import csv
+            import io
+
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(head)
+            writer.writerows(rows)
+            atomic_write(path, buffer.getvalue())
+            return
+        cell = str.maketrans({"|": "\\|", "\n": " "})
+        lines = ["# Study progress", "", "| " + " | ".join(head) + " |",
+                 "|" + "---|" * len(head)]
+        lines += ["| " + " | ".join(str(v).translate(cell) for v in row) + " |" for row in rows]
+        atomic_write(path, "\n".join(lines) + "\n")

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerFailed, WorkerState
 
 from ..text import literal
-from ..userdata import Autosave
+from ..userdata import Autosave, StudyProgress
 from .screens.start import StartScreen
 
 if TYPE_CHECKING:
@@ -35,9 +35,12 @@ class TriageApp(App[None]):
     ]
 
     def __init__(self, root: Path | None = None, autosave: Autosave | None = None,
-                 library: Library | None = None) -> None:
+                 library: Library | None = None, progress: StudyProgress | None = None,
+                 study: bool = False) -> None:
         super().__init__()
         self.root, self.autosave = root, autosave
+        self.progress = progress or StudyProgress()
+        self.study_first = study
         self._library = library
         self._loader: Worker[Library] | None = None
 
@@ -46,6 +49,8 @@ class TriageApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_timer(PAINT_GRACE, self._after_first_paint)
+        if self.study_first:
+            self.call_after_refresh(self.run_action, "study")
 
     def _after_first_paint(self) -> None:
         """Read the autosave and load the knowledge base once the start screen is up."""
@@ -127,6 +132,15 @@ class TriageApp(App[None]):
         if session.complete:
             self.screen_stack[-1].call_after_refresh(self.screen_stack[-1].action_result)
 
+    async def action_study(self) -> None:
+        from .screens.study import CasesScreen
+
+        library = await self.library()
+        if library is not None:
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            self.push_screen(CasesScreen(library, self.progress))
+
     # --- app-wide actions ---------------------------------------------------------------------
 
     def action_help(self) -> None:
@@ -141,6 +155,8 @@ class TriageApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("New consult", "Start a new consult", self.action_new_consult)
+        yield SystemCommand("Study published cases", "Trainee self-study with scores",
+                            self.action_study)
         yield SystemCommand("Help", "Keys and how answers are read", self.action_help)
         yield SystemCommand("Toggle light/dark", "Switch between light and dark themes",
                             self.action_toggle_theme)
@@ -156,8 +172,9 @@ class TriageApp(App[None]):
                 yield SystemCommand(name, help_text, method)
 
 
-def run(root: Path | None = None) -> int:
-    """Run the app on the user's terminal; returns the exit code."""
-    app = TriageApp(root, Autosave())
+def run(root: Path | None = None, study: bool = False) -> int:
+    """Run the app on the user's terminal (``study``: open the case list); returns the exit
+    code."""
+    app = TriageApp(root, Autosave(), study=study)
     app.run()
     return app.return_code or 0

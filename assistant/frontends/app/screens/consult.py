@@ -6,6 +6,7 @@ triage rules and the records say, and autosaves after each change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -44,9 +45,12 @@ class ConsultScreen(Screen):
         Binding("escape", "cancel_edit", "Cancel edit", show=False),
     ]
 
-    def __init__(self, library: Library, session: Session, autosave: Autosave | None) -> None:
+    def __init__(self, library: Library, session: Session, autosave: Autosave | None,
+                 finish: Callable[[Session], None] | None = None) -> None:
+        """``finish`` replaces the result screen when the consult is complete (study mode)."""
         super().__init__()
         self.library, self.session, self.autosave = library, session, autosave
+        self.finish = finish
         self.editing: Step | None = None
         self.why_for: str | None = None
         self.flag_at: dict[str, str] = {}     # flag id -> answer key after which it fired
@@ -306,6 +310,9 @@ class ConsultScreen(Screen):
     def action_result(self) -> None:
         if not self.session.complete:
             self.notify("The result comes when every question is answered.", severity="warning")
+            return
+        if self.finish is not None:
+            self.finish(self.session)
             return
         from .result import ResultScreen
 

@@ -26,6 +26,7 @@ class StartScreen(Screen):
     BINDINGS = [
         Binding("n", "app.new_consult", "New consult"),
         Binding("r", "resume", "Resume"),
+        Binding("s", "app.study", "Study cases"),
     ]
 
     def __init__(self) -> None:
@@ -41,6 +42,7 @@ class StartScreen(Screen):
             yield Static(DISCLAIMER, id="start-disclaimer")
             with Horizontal(id="start-buttons"):
                 yield Button("New consult (n)", id="new", variant="primary")
+                yield Button("Study published cases (s)", id="study")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -49,7 +51,7 @@ class StartScreen(Screen):
     def offer_resume(self, answers: int) -> None:
         """A saved consult was found (read after the first paint): offer to resume it."""
         self.saved_answers = answers
-        button = Button(f"Resume the last consult: {answers} answers (r)", id="resume")
+        button = Button(f"Resume: {answers} answers (r)", id="resume")
         self.query_one("#start-buttons").mount(button)
         button.focus()
         self.refresh_bindings()
@@ -62,4 +64,5 @@ class StartScreen(Screen):
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        await self.app.run_action("new_consult" if event.button.id == "new" else "resume")
+        actions = {"new": "new_consult", "study": "study", "resume": "resume"}
+        await self.app.run_action(actions[event.button.id or "new"])
