@@ -15,6 +15,7 @@ from assistant.engine.replay import replay_data
 from assistant.engine.report import md_text
 from assistant.engine.study import Commitment, case_session, grade, reveal_markdown, run_script
 from assistant.frontends.app.app import TriageApp
+from assistant.frontends.app.screens.help import HelpScreen
 from assistant.frontends.app.screens.study import (CasesScreen, CommitScreen, RevealScreen,
                                                    VignetteScreen)
 from assistant.frontends.userdata import Autosave, StudyProgress
@@ -178,6 +179,12 @@ async def test_a_study_round_in_the_app(library, tmp_path, case_id):
         await pilot.pause()
         assert isinstance(app.screen, VignetteScreen)
         await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("f4")     # the vignette stays at hand during the dialog
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert md_text(case.title) in app.screen.text
+        await pilot.press("escape")
         await pilot.pause()
         await run_consult(pilot, dict(case.answers))
         await pilot.pause()

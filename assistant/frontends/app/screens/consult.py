@@ -42,15 +42,18 @@ class ConsultScreen(Screen):
         Binding("ctrl+z", "back", "Back"),
         Binding("f3", "answers", "Answers"),
         Binding("ctrl+r", "result", "Result", show=False),
+        Binding("f4", "vignette", "Vignette"),
         Binding("escape", "cancel_edit", "Cancel edit", show=False),
     ]
 
     def __init__(self, library: Library, session: Session, autosave: Autosave | None,
-                 finish: Callable[[Session], None] | None = None) -> None:
-        """``finish`` replaces the result screen when the consult is complete (study mode)."""
+                 finish: Callable[[Session], None] | None = None,
+                 vignette: str | None = None) -> None:
+        """Study mode: ``finish`` replaces the result screen when the consult is complete,
+        and F4 shows the case ``vignette`` (Markdown)."""
         super().__init__()
         self.library, self.session, self.autosave = library, session, autosave
-        self.finish = finish
+        self.finish, self.vignette = finish, vignette
         self.editing: Step | None = None
         self.why_for: str | None = None
         self.flag_at: dict[str, str] = {}     # flag id -> answer key after which it fired
@@ -306,6 +309,15 @@ class ConsultScreen(Screen):
         else:
             self.add_class("-show-facts")
             panel.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "vignette" or self.vignette is not None
+
+    def action_vignette(self) -> None:
+        from .help import HelpScreen
+
+        if self.vignette is not None:
+            self.app.push_screen(HelpScreen(self.vignette))
 
     def action_result(self) -> None:
         if not self.session.complete:

@@ -50,8 +50,14 @@ again and choose *Resume*.
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,f1,q", "dismiss(None)", "Close help")]
+    """Help (or another Markdown text, such as a case vignette) over the current screen."""
+
+    BINDINGS = [Binding("escape,f1,f4,q", "dismiss(None)", "Close")]
+
+    def __init__(self, text: str = HELP) -> None:
+        super().__init__()
+        self.text = text
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Markdown(HELP)
+            yield Markdown(self.text)

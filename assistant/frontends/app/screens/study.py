@@ -114,14 +114,17 @@ class VignetteScreen(Screen):
         super().__init__()
         self.library, self.progress, self.case = library, progress, case
 
-    def compose(self) -> ComposeResult:
+    def vignette(self) -> str:
         ref = self.library.knowledge.references[self.case.ref]
-        text = (f"# {md_text(self.case.title)}\n\n" + "\n\n".join(
+        return (f"# {md_text(self.case.title)}\n\n" + "\n\n".join(
             md_text(p.replace("\n", " ")) for p in self.case.vignette.strip().split("\n\n"))
-            + f"\n\n*Source: {md_text(ref.citation())}*\n\nPress **s** to run the triage dialog, "
-            "answering from the vignette ('unknown' where it does not say).")
+            + f"\n\n*Source: {md_text(ref.citation())}*")
+
+    def compose(self) -> ComposeResult:
         with VerticalScroll(id="vignette"):
-            yield Markdown(text)
+            yield Markdown(self.vignette() + "\n\nPress **s** to run the triage dialog, "
+                           "answering from the vignette ('unknown' where it does not say); "
+                           "**F4** shows the vignette again during the dialog.")
         yield Footer()
 
     def action_start(self) -> None:
@@ -131,7 +134,7 @@ class VignetteScreen(Screen):
             self.app.push_screen(CommitScreen(self.library, self.progress, self.case, session))
 
         self.app.push_screen(ConsultScreen(self.library, self.library.new_session(), None,
-                                           finish=finish))
+                                           finish=finish, vignette=self.vignette()))
 
 
 class CommitScreen(Screen):
