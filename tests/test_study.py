@@ -203,3 +203,21 @@ async def test_a_study_round_in_the_app(library, tmp_path, case_id):
         row = app.screen.query_one(DataTable).get_row(case_id)
         assert [str(v) for v in row[1:3]] == ["1", "100"]
     assert progress.read()[case_id]["best"] == 100
+
+
+def test_an_override_after_the_reveal_is_recorded_with_its_reason(library, tmp_path):
+    case = library.knowledge.cases["sara"]
+    commit = perfect(case, library)
+    therapies = sorted(library.knowledge.therapies.values(), key=lambda t: t.name)
+    ids = [t.id for t in therapies]
+    other = next(t for t in ids if t != commit.therapy)
+    stdin = [str(sorted(library.knowledge.cases).index("sara") + 1), *plain_lines(case, library),
+             str(["urgent", "soon", "routine"].index(commit.level) + 1),
+             str(ids.index(commit.therapy) + 1), "discrete painful lesion",
+             str(ids.index(other) + 1), "family declines surgery", "q"]
+    result = run_triage("study", "--plain", stdin="\n".join(stdin) + "\n", data=tmp_path)
+    assert result.returncode == 0, result.stdout[-2000:]
+    last = StudyProgress(tmp_path).read()["sara"]["rounds"][-1]
+    assert last["commitment"]["override"] == other
+    assert last["commitment"]["override_reason"] == "family declines surgery"
+    assert last["score"] == 100      # an override is recorded, not scored
