@@ -386,6 +386,25 @@ class Matcher:
                     best[ident] = (self.candidate(e, float(score)), e)
         return sorted(best.values(), key=lambda p: (-p[0].score, p[0].drug))
 
+    def names_beginning(self, k: str) -> list[tuple[str, str]]:
+        """(name, drug) for lexicon drug names whose key starts with ``k`` (and is longer):
+        one per drug, its generic name when that fits, else its shortest; shortest first."""
+        best: dict[str, str] = {}
+
+        def rank(name: str, drug: str) -> tuple[bool, int, str]:
+            return (key(name) != key(drug), len(name), name)
+
+        for name_key, entries in self.index.items():
+            if name_key.startswith(k) and name_key != k:
+                for e in entries:
+                    if e.kind != "drug" or e.exact_only:
+                        continue
+                    known = best.get(e.target)
+                    if known is None or rank(e.name, e.target) < rank(known, e.target):
+                        best[e.target] = e.name
+        return sorted(((name, drug) for drug, name in best.items()),
+                      key=lambda p: (len(p[0]), p[0].lower()))
+
     def look_alike(self, a: Candidate, b: Candidate) -> bool:
         names_a = {a.drug, key(a.name or a.drug)}
         names_b = {b.drug, key(b.name or b.drug)}

@@ -58,25 +58,7 @@ def _at(mentions: list[Mention], text: str, cursor: int) -> Mention | None:
 
 
 def _prefixed(text: str, lexicon: Lexicon | None) -> list[tuple[str, str]]:
-    """Lexicon names (name, its drug) that begin with ``text``: one per drug (its generic
-    name when that fits, else its shortest name), shortest first."""
     k = key(text)
     if len(k) < MIN_PREFIX:
         return []
-    m = matcher_for(lexicon)
-    best: dict[str, str] = {}
-    for name_key, entries in m.index.items():
-        if name_key.startswith(k) and name_key != k:
-            for entry in entries:
-                if entry.kind == "drug" and not entry.exact_only:
-                    known = best.get(entry.target)
-                    if known is None or _preference(entry.name, entry.target) < _preference(
-                            known, entry.target):
-                        best[entry.target] = entry.name
-    ranked = sorted(((name, drug) for drug, name in best.items()),
-                    key=lambda p: (len(p[0]), p[0].lower()))
-    return ranked[:MAX_SUGGESTIONS]
-
-
-def _preference(name: str, drug: str) -> tuple[bool, int, str]:
-    return (key(name) != key(drug), len(name), name)
+    return matcher_for(lexicon).names_beginning(k)[:MAX_SUGGESTIONS]
