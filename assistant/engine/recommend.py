@@ -47,6 +47,11 @@ class Triage:
     level: Level
     flags: tuple[Flag, ...]
 
+    @property
+    def red_flags(self) -> tuple[Flag, ...]:
+        """The flags that raise the level above routine (routine ones are findings)."""
+        return tuple(f for f in self.flags if f.level != "routine")
+
     def to_json(self) -> dict[str, Any]:
         return {"level": self.level, "flags": [f.to_json() for f in self.flags]}
 

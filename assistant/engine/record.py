@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,10 +58,15 @@ def _entry_json(entry: DrugEntry) -> dict[str, Any]:
             "side_effects": entry.side_effects, "current": entry.current}
 
 
+def known_age(facts: Mapping[str, Any]) -> float | None:
+    """The child's age in years, when it was given (it sets the lab reference ranges)."""
+    age = facts.get("age_years")
+    return age if isinstance(age, float) else None
+
+
 def facts_json(session: Session) -> dict[str, Any]:
     facts = session.facts
-    age = facts.get("age_years")
-    age = age if isinstance(age, float) else None
+    age = known_age(facts)
     return {qid: fact_json(session.dialog, qid, value, age) for qid, value in facts.items()}
 
 
@@ -80,6 +86,14 @@ def replay_answers(session: Session) -> dict[str, Any]:
         else:
             out[step.key] = _plain(answer)
     return out
+
+
+def replay_yaml(session: Session) -> str:
+    """The session as a replay file (YAML text): ``triage replay`` rebuilds it."""
+    import yaml
+
+    return yaml.safe_dump({"dialog": session.dialog.id, "answers": replay_answers(session)},
+                          sort_keys=False, allow_unicode=True)
 
 
 def _drug_items(session: Session, qid: str, answer: Any) -> Any:

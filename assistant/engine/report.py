@@ -11,10 +11,8 @@ from typing import Any
 from .explain import line, show_value
 from .library import Library
 from .recommend import Option, Recommendation
+from .rules import LEVEL_TEXT
 
-_LEVEL_TEXT = {"urgent": "URGENT: same-day hospital review",
-               "soon": "SOON: review within days",
-               "routine": "ROUTINE"}
 
 
 _MARKDOWN = {ord(c): "\\" + c for c in "\\`*_[]<>|#"}
@@ -86,7 +84,7 @@ def _facts(facts: Mapping[str, Any], library: Library) -> list[str]:
 
 
 def _triage(rec: Recommendation, cite: Citations) -> list[str]:
-    out = [f"## Triage: {_LEVEL_TEXT[rec.triage.level]}", ""]
+    out = [f"## Triage: {LEVEL_TEXT[rec.triage.level]}", ""]
     if not rec.triage.flags:
         out += ["No red flag or finding that changes the level.", ""]
     for flag in rec.triage.flags:

@@ -14,6 +14,9 @@ from .schema import Strict
 
 Level = Literal["urgent", "soon", "routine"]
 LEVELS: tuple[Level, ...] = ("urgent", "soon", "routine")   # most severe first
+LEVEL_TEXT: dict[Level, str] = {"urgent": "URGENT: same-day hospital review",
+                                "soon": "SOON: review within days",
+                                "routine": "ROUTINE: no red flag"}
 Response = Literal["none", "partial", "good", "too_early", "unknown"]
 
 

@@ -9,14 +9,20 @@ gives the same score and feedback.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
+from . import yamlfile
+from .errors import LoadError
 from .explain import show_value
 from .facts import UNKNOWN, DrugEntry
 from .library import Library
 from .recommend import Recommendation, recommend
-from .replay import replay_data
+from .record import known_age, lab_flag
+from .replay import replay_data, replay_located
+from .report import Citations, md_text, reference_list
 from .rules import LEVELS
 from .schema import Case
 from .session import Session
@@ -73,8 +79,8 @@ class Round:
         return {"case": self.case.id, "score": self.score,
                 "parts": {p.name: {"points": round(p.points, 1), "out_of": p.out_of, "why": p.why}
                           for p in self.parts},
-                "mismatches": [m.__dict__ for m in self.mismatches],
-                "commitment": self.commitment.__dict__,
+                "mismatches": [asdict(m) for m in self.mismatches],
+                "commitment": asdict(self.commitment),
                 "assistant": {"level": self.assistant.triage.level,
                               "top": [o.therapy.id for o in self.assistant.ranking[:3]]},
                 "authors_choice": list(self.case.authors_choice)}
@@ -186,11 +192,8 @@ def _number(library: Library, qid: str, want: float, got: float, shown_want: str
                             f"the factor between {measure.unit} and {name}.")
     lab_id = library.dialog.questions[qid].lab
     if lab_id is not None:
-        from .record import lab_flag
-
         lab = library.dialog.labs[lab_id]
-        age = facts.get("age_years")
-        age = age if isinstance(age, float) else None
+        age = known_age(facts)
         want_flag, got_flag = lab_flag(lab, want, age), lab_flag(lab, got, age)
         if want_flag and not got_flag:
             return Mismatch(qid, "lab_flag", shown_want, shown_got,
@@ -201,8 +204,8 @@ def _number(library: Library, qid: str, want: float, got: float, shown_want: str
 
 
 def _red_flags(assistant: Recommendation, trainee: Recommendation) -> Part:
-    want = {f.id for f in assistant.triage.flags if f.level != "routine"}
-    got = {f.id for f in trainee.triage.flags if f.level != "routine"}
+    want = {f.id for f in assistant.triage.red_flags}
+    got = {f.id for f in trainee.triage.red_flags}
     if not want:
         points = WEIGHTS["red_flags"] * (0.0 if got else 1.0)
         why = ("no red flag in this case" + ("; yours raised " + ", ".join(sorted(got))
@@ -253,9 +256,10 @@ def _therapy(commitment: Commitment, assistant: Recommendation, case: Case) -> P
 def reveal_markdown(result: Round, library: Library) -> str:
     """Everything revealed after the commitment: score, mismatches, the assistant's result,
     what the authors did, where they and the evidence differ, the seed's known errors."""
-    from .report import Citations, md_text, reference_list
+    case, rec = result.case, result.assistant
 
-    case, rec, names = result.case, result.assistant, _names(library)
+    def names(tid: str) -> str:
+        return library.knowledge.therapies[tid].name
     refs: list[str] = [case.ref]
     refs += [r for f in rec.triage.flags for r in f.refs]
     refs += [r for o in rec.ranking[:5] for e in o.contributions for r in e.refs]
@@ -299,12 +303,8 @@ def reveal_markdown(result: Round, library: Library) -> str:
     return "\n".join(out) + "\n"
 
 
-def _names(library: Library):  # noqa: ANN202 - a small closure
-    therapies = library.knowledge.therapies
-    return lambda tid: therapies[tid].name if tid in therapies else tid
-
-
-def _disagreements(case: Case, rec: Recommendation, cite: Any, names: Any) -> list[str]:
+def _disagreements(case: Case, rec: Recommendation, cite: Citations,
+                   names: Callable[[str], str]) -> list[str]:
     ranked = [o.therapy.id for o in rec.ranking]
     excluded = {o.therapy.id: o for o in rec.excluded}
     out = []
@@ -326,15 +326,9 @@ def _disagreements(case: Case, rec: Recommendation, cite: Any, names: Any) -> li
 
 # --- scripted rounds -------------------------------------------------------------------------
 
-def run_script(path: Any, library: Library) -> Round:
+def run_script(path: str | Path, library: Library) -> Round:
     """A study round scripted in a YAML file: ``case``, ``answers`` (replay format) and
     ``commit`` (``level``, ``therapy``, ``reason``, optional ``override``/``override_reason``)."""
-    from pathlib import Path
-
-    from . import yamlfile
-    from .errors import LoadError
-    from .replay import replay_located
-
     located = yamlfile.load(Path(path))
     data = located.data
     problems = []

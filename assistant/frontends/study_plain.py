@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import TextIO
 
 from ..engine.library import Library
-from ..engine.rules import LEVELS
+from ..engine.rules import LEVEL_TEXT, LEVELS
 from ..engine.schema import Case
 from ..engine.study import Commitment, grade, reveal_markdown
 from .plain import PlainChat
@@ -66,7 +66,7 @@ class PlainStudy:
             return False
         self.say("\nBefore anything is revealed, commit to a triage level and a first-line "
                  "choice.")
-        level = self.pick("Triage level", list(LEVELS), list(LEVELS))
+        level = self.pick("Triage level", list(LEVELS), [LEVEL_TEXT[lv] for lv in LEVELS])
         therapy = self.pick_therapy("First-line choice")
         if level is None or therapy is None:
             return False

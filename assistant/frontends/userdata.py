@@ -12,7 +12,10 @@ import tempfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..engine.session import Session
 
 APP_NAME = "calcinosis-triage"
 ENV_DIR = "CALCINOSIS_TRIAGE_DATA"
@@ -50,25 +53,30 @@ class Saved:
     answers: dict[str, Any]
 
 
-class Autosave:
-    """The unfinished (or last) consult, saved as a replay file after every answer."""
+class _UserFile:
+    """A file of the user's in the data folder, located on first use (off the start-up path)."""
+
+    name = ""
 
     def __init__(self, folder: Path | None = None):
         self.folder = folder
 
     @cached_property
     def path(self) -> Path:
-        """``consult.yaml`` in the data folder (found on first use, off the start-up path)."""
-        return (self.folder or data_dir()) / "consult.yaml"
+        return (self.folder or data_dir()) / self.name
 
-    def save(self, dialog: str, answers: dict[str, Any]) -> None:
-        import yaml
+
+class Autosave(_UserFile):
+    """The unfinished (or last) consult, saved as a replay file after every answer."""
+
+    name = "consult.yaml"
+
+    def save(self, session: Session) -> None:
+        from ..engine.record import replay_yaml
 
         header = ("# Autosaved consult (calcinosis-triage). It is also a replay file:\n"
                   "#   triage replay " + str(self.path) + "\n")
-        body = yaml.safe_dump({"dialog": dialog, "answers": answers}, sort_keys=False,
-                              allow_unicode=True)
-        atomic_write(self.path, header + body)
+        atomic_write(self.path, header + replay_yaml(session))
 
     def read(self) -> Saved | None:
         """The saved consult, or None when there is none or it cannot be read."""
@@ -84,19 +92,11 @@ class Autosave:
             return None
         return Saved(str(data.get("dialog", "")), data["answers"])
 
-    def clear(self) -> None:
-        self.path.unlink(missing_ok=True)
 
-
-class StudyProgress:
+class StudyProgress(_UserFile):
     """A trainee's study rounds per case (``study.json``): attempts, best and last scores."""
 
-    def __init__(self, folder: Path | None = None):
-        self.folder = folder
-
-    @cached_property
-    def path(self) -> Path:
-        return (self.folder or data_dir()) / "study.json"
+    name = "study.json"
 
     def read(self) -> dict[str, dict[str, Any]]:
         import json
@@ -109,7 +109,6 @@ class StudyProgress:
 
     def record(self, case: str, round_json: dict[str, Any]) -> dict[str, Any]:
         """Add a graded round (``Round.to_json()``); returns the case's updated entry."""
-        import json
         from datetime import datetime, timezone
 
         data = self.read()
@@ -120,18 +119,21 @@ class StudyProgress:
         entry["last"] = score
         entry["rounds"].append({"at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                                 **round_json})
-        atomic_write(self.path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        self._write(data)
         return entry
 
     def replace_last(self, case: str, round_json: dict[str, Any]) -> None:
         """Amend the case's latest round (an override recorded after the reveal)."""
-        import json
-
         data = self.read()
         rounds = data.get(case, {}).get("rounds")
         if not rounds:
             return
         rounds[-1] = {"at": rounds[-1]["at"], **round_json}
+        self._write(data)
+
+    def _write(self, data: dict[str, Any]) -> None:
+        import json
+
         atomic_write(self.path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
 
     def reset(self) -> None:

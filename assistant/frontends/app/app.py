@@ -16,11 +16,12 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerFailed, WorkerState
 
 from ..text import literal
-from ..userdata import Autosave, StudyProgress
+from ..userdata import Autosave, Saved, StudyProgress
 from .screens.start import StartScreen
 
 if TYPE_CHECKING:
     from ...engine.library import Library
+    from ...engine.session import Session
 
 
 PAINT_GRACE = 0.15   # seconds: background loading starts once the first screen is written
@@ -43,6 +44,7 @@ class TriageApp(App[None]):
         self.study_first = study
         self._library = library
         self._loader: Worker[Library] | None = None
+        self._saved: Saved | None = None    # the autosave, read once after the first paint
 
     def get_default_screen(self) -> Screen:
         return StartScreen()   # the first frame painted is the start screen itself
@@ -67,12 +69,13 @@ class TriageApp(App[None]):
         assert self.autosave is not None
         saved = self.autosave.read()
         if saved is not None:
-            self.call_from_thread(self._offer_resume, len(saved.answers))
+            self.call_from_thread(self._offer_resume, saved)
 
-    def _offer_resume(self, answers: int) -> None:
-        for screen in self.screen_stack:
-            if isinstance(screen, StartScreen):
-                screen.offer_resume(answers)
+    def _offer_resume(self, saved: Saved) -> None:
+        self._saved = saved
+        start = self.screen_stack[0]   # the default screen
+        if isinstance(start, StartScreen):
+            start.offer_resume(len(saved.answers))
 
     def _load(self) -> Library:
         from ...engine.library import load
@@ -108,7 +111,7 @@ class TriageApp(App[None]):
         from ...engine.errors import TriageError
         from ...engine.replay import restore
 
-        saved = self.autosave.read() if self.autosave is not None else None
+        saved = self._saved
         if saved is None:
             self.notify("There is no saved consult to resume.", severity="warning")
             return
@@ -123,7 +126,7 @@ class TriageApp(App[None]):
             return
         self._open(library, session)
 
-    def _open(self, library: Library, session) -> None:  # noqa: ANN001 - engine Session
+    def _open(self, library: Library, session: Session) -> None:
         from .screens.consult import ConsultScreen
 
         while len(self.screen_stack) > 1:

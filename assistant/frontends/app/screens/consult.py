@@ -19,7 +19,7 @@ from textual.widgets import Footer, Static
 
 from ....engine.errors import AnswerError
 from ....engine.library import Library
-from ....engine.record import answer_rows, reference_text, replay_answers
+from ....engine.record import answer_rows, known_age, reference_text
 from ....engine.recommend import Flag, triage
 from ....engine.session import Session, Step
 from ....engine.suggest import suggest
@@ -102,7 +102,7 @@ class ConsultScreen(Screen):
         fired = {f.id for f in result.flags}
         self.flag_at = {k: v for k, v in self.flag_at.items() if k in fired}
         self.flags = result.flags
-        red = [f for f in result.flags if f.level != "routine"]
+        red = result.red_flags
         banner = self.query_one("#flags", Static)
         banner.display = bool(red)
         if red:
@@ -191,11 +191,11 @@ class ConsultScreen(Screen):
             return MultiAnswer(step, value)
         text = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
         if step.type == "number":
-            return NumberAnswer(step, self.library.dialog.measures[step.question.id], text)
+            return NumberAnswer(self.library.dialog.measures[step.question.id], text)
         if step.type == "drugs":
             lexicon = self.library.knowledge.lexicon
             return DrugInput(lambda line, cursor: suggest(line, cursor, lexicon), text)
-        return TextAnswer(step, text)
+        return TextAnswer(text)
 
     def _show_hint(self) -> None:
         hint = self.query_one("#hint", Static)
@@ -219,8 +219,7 @@ class ConsultScreen(Screen):
             low, high = measure.plausible.low, measure.plausible.high
             parts.append(f"Accepted {low:g}–{high:g} {measure.unit}")
             lab = self.library.dialog.labs.get(step.question.lab or "")
-            age = self.session.facts.get("age_years")
-            ref = reference_text(lab, age if isinstance(age, float) else None) if lab else None
+            ref = reference_text(lab, known_age(self.session.facts)) if lab else None
             if ref:
                 parts.append(f"reference {ref}")
         elif step.type == "drugs":
@@ -253,7 +252,7 @@ class ConsultScreen(Screen):
         self.error = None
         self.why_for = None
         if self.autosave is not None:
-            self.autosave.save(self.library.dialog.id, replay_answers(self.session))
+            self.autosave.save(self.session)
         self.refresh_view()
 
     def on_bubble_edit_requested(self, message: Bubble.EditRequested) -> None:

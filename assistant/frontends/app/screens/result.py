@@ -16,18 +16,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Markdown, Static
 
 from ....engine.library import Library
-from ....engine.record import replay_answers
+from ....engine.record import replay_yaml
 from ....engine.recommend import Option, Recommendation, recommend
 from ....engine.report import consult_report, option_markdown
+from ....engine.rules import LEVEL_TEXT
 from ....engine.session import Session
 from ...text import literal
 from ...userdata import atomic_write
 from .export import ExportScreen
-
-BANNER = {"urgent": "URGENT: same-day hospital review",
-          "soon": "SOON: review within days",
-          "routine": "ROUTINE: no red flag found"}
-
 
 class ResultScreen(Screen):
     BINDINGS = [
@@ -69,7 +65,7 @@ class ResultScreen(Screen):
 
     def _banner(self) -> Text:
         triage = self.recommendation.triage
-        text = Text(f"Triage: {BANNER[triage.level]}", style="bold")
+        text = Text(f"Triage: {LEVEL_TEXT[triage.level]}", style="bold")
         for flag in triage.flags:
             text.append(f"\n⚠ {flag.level}: {literal(flag.message)}")
             if flag.action:
@@ -95,11 +91,8 @@ class ResultScreen(Screen):
                                           "consult-report.md", write))
 
     def action_export_replay(self) -> None:
-        import yaml
-
         def write(path: Path) -> None:
-            data = {"dialog": self.library.dialog.id, "answers": replay_answers(self.session)}
-            atomic_write(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+            atomic_write(path, replay_yaml(self.session))
 
         self.app.push_screen(ExportScreen("Save the session as a replay file (YAML)",
                                           "consult-replay.yaml", write))

@@ -15,17 +15,13 @@ from textual.widgets.option_list import Option
 
 from ....engine.library import Library
 from ....engine.report import md_text
-from ....engine.rules import LEVELS
+from ....engine.rules import LEVEL_TEXT, LEVELS
 from ....engine.schema import Case
 from ....engine.session import Session
 from ....engine.study import Commitment, Round, grade, reveal_markdown
 from ...text import literal
 from ...userdata import StudyProgress
 from .export import ExportScreen
-
-LEVEL_LABELS = {"urgent": "Urgent: same-day hospital review", "soon": "Soon: within days",
-                "routine": "Routine"}
-
 
 class CasesScreen(Screen):
     """The published cases, each with attempts and best score."""
@@ -151,7 +147,7 @@ class CommitScreen(Screen):
     def compose(self) -> ComposeResult:
         with Vertical(id="commit"):
             yield Label("Commit before the reveal. Triage level:")
-            yield OptionList(*(Option(LEVEL_LABELS[lv], id=lv) for lv in LEVELS), id="level")
+            yield OptionList(*(Option(LEVEL_TEXT[lv], id=lv) for lv in LEVELS), id="level")
             yield Label("First-line choice:")
             yield Select([(t.name, t.id) for t in self.therapies], id="therapy",
                          prompt="choose a therapy")

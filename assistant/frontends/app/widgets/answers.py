@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
@@ -42,6 +43,15 @@ def choices(step: Step) -> list[tuple[str, str]]:
     return pairs
 
 
+def _numbered_option(event: events.Key, count: int) -> int | None:
+    """The option a number key 1–9 picks (the key is then consumed), if there is one."""
+    digit = event.character
+    if digit is None or len(digit) != 1 or digit not in "123456789" or int(digit) > count:
+        return None
+    event.stop()
+    return int(digit) - 1
+
+
 def _numbered(i: int, label: str) -> Text:
     return Text.assemble((f"{i}. " if i <= 9 else "   ", "dim"), literal(label))
 
@@ -60,13 +70,11 @@ class ChoiceAnswer(OptionList):
         self.highlighted = self.values.index(self._current) if self._current in self.values else 0
         self.focus()
 
-    def on_key(self, event: Any) -> None:
-        if event.character and event.character.isdigit() and event.character != "0":
-            i = int(event.character) - 1
-            if i < len(self.values):
-                event.stop()
-                self.highlighted = i
-                self.post_message(AnswerGiven(self.values[i]))
+    def on_key(self, event: events.Key) -> None:
+        i = _numbered_option(event, len(self.values))
+        if i is not None:
+            self.highlighted = i
+            self.post_message(AnswerGiven(self.values[i]))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -88,13 +96,11 @@ class MultiAnswer(SelectionList[str]):
     def on_mount(self) -> None:
         self.focus()
 
-    def on_key(self, event: Any) -> None:
-        if event.character and event.character.isdigit() and event.character != "0":
-            i = int(event.character) - 1
-            if i < len(self.values):
-                event.stop()
-                self.highlighted = i
-                self.toggle(self.values[i])
+    def on_key(self, event: events.Key) -> None:
+        i = _numbered_option(event, len(self.values))
+        if i is not None:
+            self.highlighted = i
+            self.toggle(self.values[i])
 
     def action_submit(self) -> None:
         chosen = list(self.selected)
@@ -112,7 +118,7 @@ def units(measure: Measure) -> list[str]:
 class NumberAnswer(Horizontal):
     """A number with a unit selector; a unit typed after the number wins over the selector."""
 
-    def __init__(self, step: Step, measure: Measure, current: str = "") -> None:
+    def __init__(self, measure: Measure, current: str = "") -> None:
         super().__init__(classes="answer-widget number")
         self.measure = measure
         self.current = current
@@ -137,7 +143,7 @@ class NumberAnswer(Horizontal):
 
 
 class TextAnswer(Input):
-    def __init__(self, step: Step, current: str = "") -> None:
+    def __init__(self, current: str = "") -> None:
         super().__init__(current, placeholder="type the answer, then Enter",
                          classes="answer-widget")
 
