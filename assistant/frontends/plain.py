@@ -7,7 +7,7 @@ from typing import TextIO
 from ..engine.errors import AnswerError
 from ..engine.library import Library
 from ..engine.recommend import recommend
-from ..engine.record import facts_json
+from ..engine.record import answer_rows
 from ..engine.session import Session, Step
 from .text import literal, result_lines
 
@@ -116,13 +116,12 @@ class PlainChat:
 
     def show_answers(self) -> None:
         self.say("\nAnswers:")
-        for step, answer in self.session.steps():
-            self.say(f"  {step.key}: {literal(answer.shown)}")
-        flagged = [(k, v) for k, v in facts_json(self.session).items()
-                   if isinstance(v, dict) and v.get("flag")]
-        for key, fact in flagged:
-            self.say(f"  ! {key} is {fact['flag']} (reference {fact['reference']})")
-        stale = self.session.stale
+        rows = answer_rows(self.session)
+        for row in rows:
+            if not row.stale:
+                flag = f"   ! {row.flag}" if row.flag else ""
+                self.say(f"  {row.key}: {literal(row.answer)}{flag}")
+        stale = [row.key for row in rows if row.stale]
         if stale:
             self.say("  No longer apply after a change: " + ", ".join(stale))
 
