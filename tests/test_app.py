@@ -124,6 +124,24 @@ async def test_escape_cancels_an_edit(make_app):
         assert screen.editing is None and screen.session.current.key == "sex"
 
 
+async def test_on_a_narrow_terminal_the_answers_panel_gives_way_to_the_edit(make_app):
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        screen = await start(pilot)
+        await type_text(pilot, "9")
+        await pilot.press("enter")
+        await pilot.pause()
+        panel, chat = screen.query_one(FactsPanel), screen.query_one("#chat")
+        assert not panel.display and chat.display
+        await pilot.press("f3")
+        await pilot.pause()
+        assert panel.display and not chat.display and pilot.app.focused is panel
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.editing is not None and screen.editing.key == "age_years"
+        assert chat.display and not panel.display
+        assert isinstance(pilot.app.focused, Input)
+
+
 async def test_an_out_of_range_lab_says_the_accepted_range(make_app):
     answers = answers_of(REPLAYS / "imane.yaml")
     async with make_app().run_test(size=(100, 32)) as pilot:

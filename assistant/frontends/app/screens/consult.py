@@ -268,6 +268,7 @@ class ConsultScreen(Screen):
             return
         self.editing = step
         self.error = None
+        self.remove_class("-show-facts")   # on a narrow terminal the panel covers the answer area
         self.refresh_view()
 
     # --- actions --------------------------------------------------------------------------
@@ -307,6 +308,8 @@ class ConsultScreen(Screen):
             self._focus_answer()
         else:
             self.add_class("-show-facts")
+            if panel.highlighted is None and panel.option_count:
+                panel.highlighted = panel.option_count - 1   # the latest answer
             panel.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
