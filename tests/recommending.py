@@ -1,4 +1,4 @@
-"""Helpers for the triage and ranking tests: a recommendation from answers or a seed replay."""
+"""Helpers for the triage and pathway tests: a recommendation from answers or a seed replay."""
 
 from __future__ import annotations
 
@@ -28,8 +28,9 @@ def ranked_ids(rec: Recommendation) -> list[str]:
 
 
 def caution_ids(rec: Recommendation, therapy: str) -> set[str]:
-    return {n.id for n in option(rec, therapy).cautions}
+    o = option(rec, therapy)
+    return {n.id for n in o.cautions + o.excluded}
 
 
-def rules(rec: Recommendation, therapy: str) -> set[str]:
-    return {e.rule for e in option(rec, therapy).contributions}
+def excluded_ids(rec: Recommendation) -> set[str]:
+    return {o.therapy.id for o in rec.excluded}

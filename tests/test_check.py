@@ -16,7 +16,7 @@ from .test_load_errors import replace_in
 
 def test_unreachable_question(root_copy):
     dialog = root_copy / "dialogs" / "triage.yaml"
-    replace_in(dialog, "          - when: {question: diagnosis, is: idiopathic}\n            goto: calcinosis_pattern",
+    replace_in(dialog, "          - when: {question: diagnosis, in: [idiopathic, renal_metabolic, tumoral_calcinosis]}\n            goto: calcinosis_pattern",
                "          - goto: calcinosis_pattern")
     found = check(root_copy)
     assert any("muscle_weakness: no path through the dialog reaches this question" in p for p in found)
@@ -25,8 +25,8 @@ def test_unreachable_question(root_copy):
 
 def test_rule_after_an_unconditional_rule_is_dead(root_copy):
     dialog = root_copy / "dialogs" / "triage.yaml"
-    replace_in(dialog, "          - when: {question: diagnosis, is: idiopathic}\n            goto: calcinosis_pattern",
-               "          - goto: muscle_weakness\n          - when: {question: diagnosis, is: idiopathic}\n"
+    replace_in(dialog, "          - when: {question: diagnosis, in: [idiopathic, renal_metabolic, tumoral_calcinosis]}\n            goto: calcinosis_pattern",
+               "          - goto: muscle_weakness\n          - when: {question: diagnosis, in: [idiopathic, renal_metabolic, tumoral_calcinosis]}\n"
                "            goto: calcinosis_pattern")
     assert any("red_flags.next[1]: never used" in p for p in check(root_copy))
 

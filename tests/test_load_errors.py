@@ -76,15 +76,15 @@ def test_unsafe_yaml_tags_are_refused(root_copy):
 @pytest.mark.parametrize("old, new, expected", [
     ("goto: calcinosis_pattern", "goto: calcinosis_patern", "unknown question 'calcinosis_patern'"),
     ("goto: calcinosis_pattern", "goto: age_years", "jumps may only go forward"),
-    ("when: {question: diagnosis, is: idiopathic}", "when: {question: diagnosis, is: idiopatic}",
+    ("when: {question: diagnosis, in: [idiopathic, renal_metabolic, tumoral_calcinosis]}", "when: {question: diagnosis, in: [idiopatic, renal_metabolic, tumoral_calcinosis]}",
      "'idiopatic' is not an option of 'diagnosis'"),
-    ("when: {question: diagnosis, is: idiopathic}", "when: {question: weight, below: 3}",
+    ("when: {question: diagnosis, in: [idiopathic, renal_metabolic, tumoral_calcinosis]}", "when: {question: weight, below: 3}",
      "unknown question 'weight'"),
-    ("when: {question: diagnosis, is: idiopathic}", "when: {question: egfr, below: 3}",
+    ("when: {question: diagnosis, in: [idiopathic, renal_metabolic, tumoral_calcinosis]}", "when: {question: egfr, below: 3}",
      "'egfr' is not asked before this point"),
-    ("when: {question: diagnosis, is: idiopathic}", "when: {question: diagnosis, below: 3}",
+    ("when: {question: diagnosis, in: [idiopathic, renal_metabolic, tumoral_calcinosis]}", "when: {question: diagnosis, below: 3}",
      "'below' cannot test the single question 'diagnosis'"),
-    ("when: {question: diagnosis, is: idiopathic}", "when: {question: diagnosis}",
+    ("when: {question: diagnosis, in: [idiopathic, renal_metabolic, tumoral_calcinosis]}", "when: {question: diagnosis}",
      "needs exactly one operator"),
 ])
 def test_dialog_faults_are_located(root_copy, old, new, expected):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from .conftest import run_triage
 
 IDIOPATHIC = [
-    "6", "female", "unknown", "idiopathic", "none",
-    "tumoral", "multiple", "elbows, knees", "no", "no", "yes", "yes", "yes",
+    "6", "female", "unknown", "unknown", "idiopathic", "none", "none",
+    "tumoral", "multiple", "elbows, knees", "unknown", "no", "no", "no", "yes", "yes", "yes",
     *["unknown"] * 11,
     "none", "none", "yes", "no",
 ]
@@ -21,6 +21,7 @@ def test_a_whole_consult_in_plain_mode():
     assert "Muscle weakness" not in out  # idiopathic skips disease activity
     assert "The consult is complete." in out
     assert "diagnosis: Idiopathic calcinosis" in out
+    assert "1. Surgical excision of calcinosis (first choice now)" in out
 
 
 def test_errors_back_why_and_edit():

@@ -98,7 +98,7 @@ def test_malformed_replay_file(tmp_path, library):
 
 
 def test_drug_confirmation_from_the_replay_file(tmp_path, library):
-    items = [{"drug": "dilitiazem", "confirm": "diltiazem", "response": "good",
+    items = [{"drug": "dilitiazem", "confirm": "diltiazem", "response": "good", "duration": "3_to_6_months",
               "side_effects": "none", "current": True}]
     result = replay(write(tmp_path, base(prior_treatments=items)), strict=True, library=library)
     entry = result.to_json()["facts"]["prior_treatments"][0]

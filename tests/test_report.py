@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, timezone
 
 import pytest
 
@@ -13,30 +14,48 @@ from assistant.engine.report import consult_report
 from .conftest import REPLAYS, run_triage
 
 
+WHEN = datetime(2026, 11, 22, 9, 30, tzinfo=timezone.utc)
+
+
 def report_for(library, case: str) -> str:
     result = replay(REPLAYS / f"{case}.yaml", library=library)
-    return consult_report(result.recommendation(), result.session.facts, result.library)
+    return consult_report(result.recommendation(), result.session, result.library, WHEN)
 
 
-def test_report_has_every_section_and_leads_with_the_triage(library):
+def test_report_leads_with_a_summary_then_the_appendix(library):
     text = report_for(library, "rh")
-    headings = [h for h in text.splitlines() if h.startswith("## ")]
-    assert headings == ["## Facts", "## Triage: URGENT: same-day hospital review",
-                        "## Ranked options", "## Rationale", "## Excluded options",
+    headings = [h for h in text.splitlines() if h.startswith(("# ", "## "))]
+    assert headings == ["# Calcinosis triage: consult report",
+                        "## Triage: URGENT: same-day hospital review (2 urgent · 4 soon)",
+                        "## The pathway", "## First steps", "## Options by role",
+                        "## Not for this child", "## Gaps and what would change", "## Answers",
+                        "# Appendix: each option in detail", "## Not for this child, in detail",
                         "## References"]
     assert text.count("Decision support for clinicians, not a prescription") == 2
-    assert "| Serum calcium (total)? | 8.78 mg/dL |" in text
+    assert f"*2026-11-22 09:30 UTC · calcinosis-triage {library.app_version} · knowledge " \
+           f"{library.knowledge_version} · dialog triage v2*" in text
+    # the answers as typed, with the lab flag against the child's reference range
+    assert "| Serum calcium (total)? | 8.78 mg/dL | low (reference 8.8–10.8 mg/dL) |" in text
     assert "- **ACTH (corticotropin" in text and "osteoporosis" in text
-    assert "### 1. Pamidronate (IV bisphosphonate) (score 5)" in text
+    first = text[text.index("## First steps"):text.index("## Options by role")]
+    assert first.splitlines()[2].startswith("1. **Treat the infection")
+    # labels, never internal ids, in what a clinician reads first
+    summary = text[:text.index("# Appendix")]
+    for internal in ("fever_infected_lesion", "muscle_weakness", "systemic_corticosteroid",
+                     "not_indicated"):
+        assert internal not in summary
 
 
 @pytest.mark.parametrize("case", ["rh", "imane", "jamila"])
 def test_every_citation_number_is_listed(library, case):
     text = report_for(library, case)
     listed = {int(n) for n in re.findall(r"^(\d+)\. ", text, re.M)}
-    cited = {int(n) for group in re.findall(r"\[(\d+(?:, \d+)*)\]", text)
-             for n in group.split(", ")}
+    groups = re.findall(r"\[(\d+(?:, \d+)*)\]", text)
+    cited = {int(n) for group in groups for n in group.split(", ")}
     assert cited and cited == listed == set(range(1, len(listed) + 1))
+    # within one citation the numbers are sorted
+    assert all([int(n) for n in g.split(", ")] == sorted(int(n) for n in g.split(", "))
+               for g in groups)
 
 
 def test_report_is_deterministic(library):
@@ -52,10 +71,14 @@ def test_replay_json_and_report_from_the_command(tmp_path):
     flag = data["triage"]["flags"][0]
     assert set(flag) >= {"message", "facts", "level"}
     entry = data["ranking"][0]
-    assert set(entry) >= {"therapy", "name", "score", "contributions", "cautions", "dose",
-                          "references"}
-    assert all(" → " in c["text"] for c in entry["contributions"])
-    assert data["excluded"] == [] or set(data["excluded"][0]) >= {"therapy", "reason"}
+    assert set(entry) >= {"therapy", "name", "role", "rank", "place", "why", "cautions",
+                          "dose", "references"}
+    assert entry["therapy"] == "infection_management" and entry["role"] == "infection"
+    assert [s["stage"] for s in data["pathway"]] == ["immunosuppression", "scope", "infection",
+                                                    "activity", "lesion"]
+    assert data["roles"][0]["role"] == "infection"
+    assert set(data["excluded"][0]) >= {"therapy", "reason", "reasons"}
+    assert set(data["what_would_change"]) == {"level", "stages", "options", "gaps"}
     assert "not a prescription" in data["disclaimer"]
     assert out.read_text(encoding="utf-8").startswith("# Calcinosis triage: consult report")
 
@@ -64,7 +87,7 @@ def test_plain_replay_output_ends_with_triage_and_ranking():
     done = run_triage("replay", str(REPLAYS / "sara.yaml"))
     assert done.returncode == 0, done.stderr
     assert "Triage: ROUTINE" in done.stdout
-    assert " 1. Surgical excision of calcinosis" in done.stdout
+    assert "First steps:\n  1. Surgical excision of calcinosis (first choice now)" in done.stdout
 
 
 def test_recommend_from_the_package(library):

@@ -30,7 +30,8 @@ def test_first_question_and_sections_in_order(library):
 
 
 def test_idiopathic_calcinosis_skips_disease_activity(library):
-    session = replay_data(base(diagnosis="idiopathic", muscle_weakness=None, skin_activity=None),
+    session = replay_data(base(diagnosis="idiopathic", muscle_weakness=None, skin_activity=None,
+                               cmas=None, mmt8=None, physician_global=None),
                           library=library).session
     keys = [s.key for s in session.path]
     assert "red_flags" in keys
@@ -44,7 +45,8 @@ def test_editing_the_diagnosis_reroutes_and_stale_answers_stop_counting(library)
     session.edit("diagnosis", "idiopathic")
     assert session.complete
     assert "muscle_weakness" not in session.facts
-    assert set(session.stale) == {"muscle_weakness", "skin_activity"}
+    assert set(session.stale) == {"muscle_weakness", "skin_activity", "cmas", "mmt8",
+                                  "physician_global"}
     session.edit("diagnosis", "jdm")
     assert session.facts["muscle_weakness"] == "mild"
     assert session.stale == []
@@ -84,11 +86,12 @@ def test_each_prior_drug_gets_follow_ups(library):
     session = replay_data(base(), library=library).session
     keys = [s.key for s in session.path]
     for i in (0, 1):
-        for follow in ("response", "side_effects", "current"):
+        for follow in ("response", "duration", "side_effects", "current"):
             assert f"prior_treatments[{i}].{follow}" in keys
     entries = session.facts["prior_treatments"]
     assert [e.drug for e in entries] == ["prednisolone", "methotrexate"]
     assert [e.response for e in entries] == ["partial", "partial"]
+    assert [e.duration for e in entries] == ["over_6_months", "over_6_months"]
     assert entries[1].current is True
     step = next(s for s in session.path if s.key == "prior_treatments[1].response")
     assert "methotrexate" in step.prompt

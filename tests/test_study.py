@@ -42,7 +42,7 @@ def test_answering_as_the_case_and_committing_as_the_evidence_scores_100(library
     assert result.score == 100
     text = reveal_markdown(result, library)
     assert "Every fact matches the case." in text
-    assert library.knowledge.references[case.ref].citation() in text
+    assert md_text(library.knowledge.references[case.ref].citation()) in text
     for note in case.notes:
         assert md_text(note.text) in text
 
@@ -66,11 +66,11 @@ def test_choosing_the_authors_acth_is_explained_against_the_evidence(library):
     result = run_script(STUDY / "rh_authors_acth.yaml", library)
     assert result.mismatches == ()
     therapy = next(p for p in result.parts if p.name == "therapy")
-    assert therapy.points == 0 and "excluded for this patient" in therapy.why
+    assert therapy.points == 0 and "not for this patient" in therapy.why
     assert result.score == 80
     text = reveal_markdown(result, library)
     section = text.split("## Where the authors' choice and the evidence differ")[1]
-    assert "The authors chose **ACTH" in section and "the assistant excludes it" in section
+    assert "The authors chose **ACTH" in section and "does not offer it for this child" in section
     assert "The authors chose **Probenecid**" in section
 
 

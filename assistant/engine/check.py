@@ -2,9 +2,9 @@
 
 Loading rejects bad YAML, unknown fields and ids, dangling jumps, backward jumps (so every
 path ends) and conditions on questions not yet asked. This adds: questions no path can
-reach, jump rules that can never fire, statements (therapies, labs, triage and ranking
-rules) without references, references nobody cites, and cases whose answers do not replay
-cleanly.
+reach, jump rules that can never fire, decision tables that are incomplete, conflicting or
+have dead rows (``tablecheck``), statements without references, references nobody cites,
+and cases whose answers do not replay cleanly.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from .knowledge import Knowledge, default_root
 from .library import Library, load
 from . import yamlfile
 from .replay import replay_located
+from .tablecheck import check_tables
 
 
 def check(root: Path | None = None) -> list[str]:
@@ -39,22 +40,15 @@ def check(root: Path | None = None) -> list[str]:
     if library is None:
         return problems or [f"{root / 'dialogs' / 'triage.yaml'}: the triage dialog is missing"]
     problems += missing_refs(library.knowledge) + unused_references(library.knowledge)
+    problems += [str(p) for report in check_tables(library) for p in report.problems]
     problems += case_problems(library)
     return problems
-
-
-def _successors(dialog: Dialog, qid: str) -> list[str]:
-    rules = dialog.questions[qid].next
-    targets = [rule.goto for rule in rules]
-    if not rules or rules[-1].when is not None:
-        targets.append(dialog.following(qid))
-    return targets
 
 
 def unreachable(dialog: Dialog) -> list[str]:
     seen, todo = {dialog.first}, [dialog.first]
     while todo:
-        for target in _successors(dialog, todo.pop()):
+        for target in dialog.successors(todo.pop()):
             if target != END and target not in seen:
                 seen.add(target)
                 todo.append(target)

@@ -1,13 +1,17 @@
 """Conditions over the facts of a consult, written as data in dialogs and knowledge.
 
-A condition either tests one fact (``question`` plus exactly one operator) or combines
-others (``all``, ``any``, ``not``). A missing or unknown fact never satisfies a test;
-``answered: false`` is the way to ask for one.
+A condition either tests one fact (``question`` for an answer, ``fact`` for a value the
+pathway derived, plus exactly one operator) or combines others (``all``, ``any``, ``not``,
+or ``count_at_least`` of a list ``of`` conditions). A missing or unknown fact never
+satisfies a test; ``answered: false`` is the way to ask for one.
 
     when: {question: diagnosis, in: [jdm, overlap]}
     when: {all: [{question: egfr, below: 30}, {not: {question: iv_access, is: false}}]}
     when: {question: prior_treatments, drug: pamidronate, response: [none]}
     when: {question: prior_treatments, drug: methotrexate, current: true}
+    when: {fact: activity, is: active}
+    when: {count_at_least: 3, of: [{question: ck, at_most: 150}, {question: cmas, at_least: 48},
+                                   {question: mmt8, at_least: 78}, {question: physician_global, at_most: 0.2}]}
 
 ``current: true`` keeps drugs not known to be stopped; ``current: false`` only stopped ones.
 """
@@ -29,6 +33,7 @@ OPERATORS = ("is", "in", "has", "has_any", "below", "above", "at_least", "at_mos
 
 class Condition(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_defaults=True):
     question: str | None = None
+    fact: str | None = None
     is_: Scalar | None = msgspec.field(default=None, name="is")
     in_: tuple[str, ...] | None = msgspec.field(default=None, name="in")
     has: str | None = None
@@ -44,21 +49,36 @@ class Condition(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_de
     all: tuple[Condition, ...] | None = None
     any: tuple[Condition, ...] | None = None
     not_: Condition | None = msgspec.field(default=None, name="not")
+    count_at_least: int | None = None
+    of: tuple[Condition, ...] | None = None
 
     def __post_init__(self) -> None:
-        combinators = [n for n in ("all", "any", "not_") if getattr(self, n) is not None]
+        combinators = [n for n in ("all", "any", "not_", "of") if getattr(self, n) is not None]
         operators = self.operators()
+        if (self.count_at_least is None) != (self.of is None):
+            raise ValueError("'count_at_least' and 'of' go together")
+        if self.count_at_least is not None and not 1 <= self.count_at_least <= len(self.of or ()):
+            raise ValueError("'count_at_least' must be between 1 and the number of conditions in 'of'")
         if combinators:
-            if len(combinators) > 1 or operators or self.question is not None:
-                raise ValueError("use exactly one of 'all', 'any' or 'not', on its own")
+            if len(combinators) > 1 or operators or self.subject is not None:
+                raise ValueError("use exactly one of 'all', 'any', 'not' or 'count_at_least', "
+                                 "on its own")
             return
-        if self.question is None:
-            raise ValueError("a condition needs 'question' (with one operator) or 'all'/'any'/'not'")
+        if self.question is not None and self.fact is not None:
+            raise ValueError("a test reads either a 'question' or a derived 'fact', not both")
+        if self.subject is None:
+            raise ValueError("a condition needs 'question' or 'fact' (with one operator), or "
+                             "'all'/'any'/'not'/'count_at_least'")
         if len(operators) != 1:
-            raise ValueError(f"a test on '{self.question}' needs exactly one operator of: "
+            raise ValueError(f"a test on '{self.subject}' needs exactly one operator of: "
                              + ", ".join(OPERATORS))
         if (self.response is not None or self.current is not None) and self.drug is None:
             raise ValueError("'response' and 'current' only go with 'drug'")
+
+    @property
+    def subject(self) -> str | None:
+        """The question or derived fact this test reads (None for a combination)."""
+        return self.question if self.question is not None else self.fact
 
     def operators(self) -> list[str]:
         return [name for name in OPERATORS if getattr(self, _attr(name)) is not None]
@@ -68,16 +88,30 @@ class Condition(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_de
         return name, getattr(self, _attr(name))
 
     def questions(self) -> Iterator[str]:
-        """Every question id this condition reads."""
+        """Every question id this condition reads (not derived facts)."""
         if self.question is not None:
             yield self.question
         for child in self.children():
             yield from child.questions()
 
+    def subjects(self) -> Iterator[str]:
+        """Every question id and derived fact this condition reads."""
+        if self.subject is not None:
+            yield self.subject
+        for child in self.children():
+            yield from child.subjects()
+
+    def tests(self) -> Iterator[Condition]:
+        """Every single-fact test inside this condition."""
+        if self.subject is not None:
+            yield self
+        for child in self.children():
+            yield from child.tests()
+
     def children(self) -> tuple[Condition, ...]:
         if self.not_ is not None:
             return (self.not_,)
-        return self.all or self.any or ()
+        return self.all or self.any or self.of or ()
 
     def holds(self, facts: Mapping[str, Any]) -> bool:
         if self.all is not None:
@@ -86,7 +120,10 @@ class Condition(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_de
             return any(c.holds(facts) for c in self.any)
         if self.not_ is not None:
             return not self.not_.holds(facts)
-        value = facts.get(self.question, None)
+        if self.of is not None:
+            assert self.count_at_least is not None
+            return sum(c.holds(facts) for c in self.of) >= self.count_at_least
+        value = facts.get(self.subject, None)
         name, wanted = self.operator()
         if name == "answered":
             return (value is not None and value is not UNKNOWN) == wanted
@@ -95,8 +132,9 @@ class Condition(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_de
         return _TESTS[name](value, wanted, self)
 
     def undecided(self, facts: Mapping[str, Any]) -> list[str]:
-        """Questions read here whose answer is missing or unknown (so the test could not be made)."""
-        return [q for q in dict.fromkeys(self.questions())
+        """Questions and facts read here whose value is missing or unknown (so the test
+        could not be made)."""
+        return [q for q in dict.fromkeys(self.subjects())
                 if facts.get(q) is None or facts.get(q) is UNKNOWN]
 
 

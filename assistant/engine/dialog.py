@@ -18,7 +18,7 @@ from .schema import Interval, Lab, Strict
 
 END = "end"
 QuestionType = Literal["single", "multi", "yesno", "number", "drugs", "text"]
-FOLLOW_UP_IDS = ("response", "side_effects", "current")
+FOLLOW_UP_IDS = ("response", "duration", "side_effects", "current")
 
 
 class Option(Strict, kw_only=True):
@@ -41,7 +41,7 @@ class Next(Strict, kw_only=True):
 
 
 class FollowUp(Strict, kw_only=True):
-    id: Literal["response", "side_effects", "current"]
+    id: Literal["response", "duration", "side_effects", "current"]
     type: Literal["single", "yesno", "text"]
     prompt: str                      # "{drug}" is replaced by the drug's name
     why: str
@@ -52,6 +52,7 @@ class FollowUp(Strict, kw_only=True):
 class Question(Strict, kw_only=True):
     id: str
     type: QuestionType
+    label: str | None = None         # short name for answer lists and explanations
     prompt: str
     why: str
     help: str | None = None
@@ -97,6 +98,15 @@ class Dialog:
     @property
     def first(self) -> str:
         return self.order[0]
+
+    def successors(self, qid: str) -> list[str]:
+        """Where the dialog may go after ``qid`` (its jump targets, and the next question
+        unless a jump without condition always fires)."""
+        rules = self.questions[qid].next
+        targets = [rule.goto for rule in rules]
+        if not rules or rules[-1].when is not None:
+            targets.append(self.following(qid))
+        return targets
 
     def following(self, qid: str) -> str:
         """The question after ``qid`` in file order (or END)."""
@@ -185,6 +195,8 @@ def condition_problems(cond: Condition, questions: dict[str, Question],
                        before: tuple[str, ...] | None = None) -> list[str]:
     """What is wrong with ``cond`` against these questions (empty when it is sound)."""
     out: list[str] = []
+    if cond.fact is not None:
+        return out      # derived facts are checked against the pathway (knowledge.py)
     if cond.question is None:
         for child in cond.children():
             out += condition_problems(child, questions, before)

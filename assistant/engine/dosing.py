@@ -1,7 +1,14 @@
-"""A published dose, and what it comes to for this child (never above a published maximum)."""
+"""A published dose, and what it comes to for this child (never above a published maximum).
+
+Per-kg doses need the weight; per-m² doses need the body-surface area, computed from height
+and weight with the Mosteller formula, √(height cm × weight kg / 3600). A computed dose
+is capped at the published maximum; a per-kg or per-m² dose without one is shown as
+published and not computed.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,12 +23,17 @@ class DoseForChild:
     text: str                    # as published
     population: str
     refs: tuple[str, ...]
-    for_child: str | None        # the computed range for this child's weight, if any
+    for_child: str | None        # the computed range for this child, if any
     note: str | None             # why nothing was computed, or that the range was capped
 
     def to_json(self) -> dict[str, Any]:
         return {"text": self.text, "population": self.population, "refs": list(self.refs),
                 "for_this_child": self.for_child, "note": self.note}
+
+
+def body_surface_area(height_cm: float, weight_kg: float) -> float:
+    """Mosteller body-surface area in m²."""
+    return math.sqrt(height_cm * weight_kg / 3600)
 
 
 def _num(x: float) -> str:
@@ -33,20 +45,31 @@ def _amount(low: float, high: float, n: DoseNumbers) -> str:
     return f"{span} {n.unit} {_INTERVAL[n.interval]}"
 
 
-def for_child(dose: Dose, weight: float | None) -> DoseForChild:
-    """The dose as published; with ``per: kg`` and a weight, the range for this child."""
+def for_child(dose: Dose, weight: float | None, height: float | None = None) -> DoseForChild:
+    """The dose as published; with its size (weight, or body-surface area) the range for this
+    child, capped at the published maximum."""
     n = dose.numbers
-    computed, note = None, None
-    if n is not None and n.per == "m2":
-        note = "per m² dose: needs body-surface area, which is not asked; shown as published"
-    elif n is not None and n.per == "kg":
-        if weight is None:
-            note = "weight unknown: shown as published"
-        else:
-            low, high = n.low * weight, n.high * weight
-            if n.max is not None and high > n.max:
-                low, high = min(low, n.max), n.max
-                note = (f"capped at the published maximum of {_num(n.max)} {n.unit} "
-                        f"{_INTERVAL[n.interval]}")
-            computed = f"{_amount(low, high, n)} for {_num(weight)} kg"
-    return DoseForChild(dose.text, dose.population, dose.refs, computed, note)
+    if n is None or n.per is None:
+        return DoseForChild(dose.text, dose.population, dose.refs, None, None)
+    if n.max is None:
+        return DoseForChild(dose.text, dose.population, dose.refs, None,
+                            "no published maximum is recorded: shown as published, not computed")
+    if weight is None:
+        return DoseForChild(dose.text, dose.population, dose.refs, None,
+                            "weight unknown: shown as published")
+    if n.per == "m2":
+        if height is None:
+            return DoseForChild(dose.text, dose.population, dose.refs, None,
+                                "needs height: a per-m² dose needs the body-surface area")
+        size = body_surface_area(height, weight)
+        basis = f"for {_num(size)} m² (Mosteller, {_num(height)} cm, {_num(weight)} kg)"
+    else:
+        size = weight
+        basis = f"for {_num(weight)} kg"
+    low, high = n.low * size, n.high * size
+    note = None
+    if high > n.max:
+        low, high = min(low, n.max), n.max
+        note = f"capped at the published maximum of {_num(n.max)} {n.unit} {_INTERVAL[n.interval]}"
+    return DoseForChild(dose.text, dose.population, dose.refs, f"{_amount(low, high, n)} {basis}",
+                        note)

@@ -1,18 +1,52 @@
-"""Facts as short text, and which facts made a condition hold (for "fact → effect" lines)."""
+"""Facts as a clinician reads them, and which facts made a condition hold.
+
+Every fact is shown with its question's label and its option labels or unit ("CK: 450
+U/L", "Diagnosis: Juvenile dermatomyositis"), derived facts with their stage's labels
+("Disease activity: active"); internal ids never reach the reader.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .conditions import Condition
 from .dialog import Dialog
 from .facts import UNKNOWN, DrugEntry
+from .pathway_data import Value
 
 
-def show_value(dialog: Dialog, qid: str, value: Any, labels: bool = False) -> str:
-    """One fact as text: numbers with their unit, choices as option values (or their
-    labels, for readers), drugs by name."""
+@dataclass(frozen=True)
+class Vocabulary:
+    """Labels of the dialog's questions and of the pathway's derived facts."""
+
+    dialog: Dialog
+    derived: Mapping[str, tuple[Value, ...]]
+    titles: Mapping[str, str]        # derived fact id -> its title ("Disease activity")
+
+    def label(self, subject: str) -> str:
+        """A question's or derived fact's short name."""
+        if subject in self.titles:
+            return self.titles[subject]
+        question = self.dialog.questions.get(subject)
+        return (question.label or subject) if question is not None else subject
+
+    def show(self, subject: str, value: Any) -> str:
+        """One fact's value as text: option labels, numbers with their unit, drugs by name."""
+        if value is UNKNOWN or value is None:
+            return "unknown"
+        if subject in self.derived:
+            return next((v.label for v in self.derived[subject] if v.value == value), str(value))
+        return show_value(self.dialog, subject, value)
+
+    def line(self, facts: Mapping[str, str]) -> str:
+        """``Label: value; ...`` for a mapping of subject -> shown value."""
+        return "; ".join(f"{self.label(s)}: {v}" for s, v in facts.items())
+
+
+def show_value(dialog: Dialog, qid: str, value: Any) -> str:
+    """One answer as text: numbers with their unit, choices by label, drugs by name."""
     if value is UNKNOWN or value is None:
         return "unknown"
     question = dialog.questions[qid]
@@ -20,8 +54,7 @@ def show_value(dialog: Dialog, qid: str, value: Any, labels: bool = False) -> st
         return f"{value:g} {dialog.measures[qid].unit}"
     if question.type in ("single", "multi"):
         chosen = {value} if question.type == "single" else value
-        shown = [o.label if labels else o.value for o in question.options if o.value in chosen]
-        return ("; " if labels else ", ").join(shown)
+        return "; ".join(o.label for o in question.options if o.value in chosen)
     if question.type == "drugs":
         return "; ".join(show_entry(e) for e in value) or "none"
     if isinstance(value, bool):
@@ -29,51 +62,60 @@ def show_value(dialog: Dialog, qid: str, value: Any, labels: bool = False) -> st
     return str(value)
 
 
+_RESPONSE = {"none": "no response", "partial": "partial response", "good": "good response",
+             "too_early": "too early to judge"}
+_DURATION = {"under_3_months": "under 3 months", "3_to_6_months": "3 to 6 months",
+             "over_6_months": "over 6 months"}
+
+
 def show_entry(entry: DrugEntry) -> str:
-    details = [f"response {entry.response}"] if entry.response else []
+    """A treatment with what is known of it: "methotrexate (partial response, over 6
+    months, current)"."""
+    details = [_RESPONSE.get(entry.response or "", "")]
+    if entry.duration:
+        details.append(_DURATION.get(entry.duration, entry.duration))
     if entry.current is not None:
         details.append("current" if entry.current else "stopped")
-    return entry.label() + (f" ({', '.join(details)})" if details else "")
+    shown = [d for d in details if d]
+    return entry.label() + (f" ({', '.join(shown)})" if shown else "")
 
 
-def reasons(cond: Condition, facts: Mapping[str, Any], dialog: Dialog) -> dict[str, str]:
-    """The facts behind a condition that holds: question id -> shown value, in reading order.
+def reasons(cond: Condition, facts: Mapping[str, Any], vocabulary: Vocabulary) -> dict[str, str]:
+    """The facts behind a condition that holds: subject -> shown value, in reading order.
 
-    Under ``any`` only the branches that hold count; ``has``/``has_any`` and ``drug`` tests
-    show only the matching values or entries; a ``not`` shows the facts it read.
+    Under ``any`` (and ``count_at_least``) only the branches that hold count; ``has``,
+    ``has_any`` and ``drug`` tests show only the matching values or entries; a ``not``
+    shows the facts it read.
     """
     out: dict[str, str] = {}
-    _collect(cond, facts, dialog, out)
+    _collect(cond, facts, vocabulary, out)
     return out
 
 
-def _collect(cond: Condition, facts: Mapping[str, Any], dialog: Dialog, out: dict[str, str]) -> None:
-    if cond.all is not None or cond.any is not None:
+def _collect(cond: Condition, facts: Mapping[str, Any], vocabulary: Vocabulary,
+             out: dict[str, str]) -> None:
+    if cond.subject is None and cond.not_ is None:
         for child in cond.children():
             if child.holds(facts):
-                _collect(child, facts, dialog, out)
+                _collect(child, facts, vocabulary, out)
         return
     if cond.not_ is not None:
-        for qid in cond.not_.questions():
-            if qid not in out:
-                out[qid] = show_value(dialog, qid, facts.get(qid))
+        for subject in cond.not_.subjects():
+            if subject not in out:
+                out[subject] = vocabulary.show(subject, facts.get(subject))
         return
-    qid = cond.question
-    assert qid is not None
-    value = facts.get(qid)
+    subject = cond.subject
+    assert subject is not None
+    value = facts.get(subject)
     name, wanted = cond.operator()
-    if name in ("has", "has_any"):
+    if name in ("has", "has_any") and cond.question is not None:
         wanted = {wanted} if name == "has" else set(wanted)
-        out[qid] = ", ".join(o.value for o in dialog.questions[qid].options if o.value in wanted
-                             and o.value in value)
+        out[subject] = "; ".join(o.label for o in vocabulary.dialog.questions[subject].options
+                                 if o.value in wanted and o.value in value)
     elif cond.drug is not None:
-        entries = [e for e in value if cond.holds({qid: (e,)})]
+        entries = [e for e in value if cond.holds({subject: (e,)})]
         shown = "; ".join(show_entry(e) for e in entries)
-        out[qid] = f"{out[qid]}; {shown}" if qid in out and shown not in out[qid] else shown
+        out[subject] = (f"{out[subject]}; {shown}" if subject in out and shown not in out[subject]
+                        else shown)
     else:
-        out[qid] = show_value(dialog, qid, value)
-
-
-def line(facts: Mapping[str, str]) -> str:
-    """``question: value; ...`` for a reasons mapping."""
-    return "; ".join(f"{qid}: {value}" for qid, value in facts.items())
+        out[subject] = vocabulary.show(subject, value)

@@ -46,6 +46,7 @@ class DrugEntry:
     drug_class: str | None
     status: str
     response: str | None = None
+    duration: str | None = None
     side_effects: str | None = None
     current: bool | None = None
 

@@ -1,9 +1,10 @@
 """Load and cross-check the knowledge base (``knowledge/``) into typed objects.
 
 Layout: ``references.yaml``, ``drugs.yaml``, ``labs.yaml``, ``therapies/*.yaml`` (one
-therapy each), ``cases/*.yaml`` (one case each), and the rules in ``triage.yaml`` and
-``ranking.yaml``. Loading either returns a complete,
-consistent :class:`Knowledge` or raises a :class:`LoadError` listing every problem.
+therapy each), ``cases/*.yaml`` (one case each), the triage rules in ``triage.yaml`` and the
+clinical pathway in ``pathway/`` (``stages.yaml``, ``roles.yaml``, ``history.yaml``).
+Loading either returns a complete, consistent :class:`Knowledge` or raises a
+:class:`LoadError` listing every problem.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ from typing import TypeVar
 from . import yamlfile
 from .errors import LoadError, Problem
 from .lexicon import Lexicon
-from .rules import Contribution, ResponseEffect, Rules, TriageRule
-from .schema import Case, Lab, Reference, Therapy
+from .conditions import Condition
+from .pathway_data import (COURSES, FITS, ROLE_STATUSES, TRIAL_FACTS, Computed, Pathway, Role,
+                           Row, Stage)
+from .rules import TriageRule
+from .schema import Case, Expectation, Lab, Reference, Therapy
 
 T = TypeVar("T")
 
@@ -43,12 +47,31 @@ class Knowledge:
     lexicon: Lexicon
     labs: dict[str, Lab]
     cases: dict[str, Case]
-    rules: Rules
+    triage: tuple[TriageRule, ...]
+    pathway: Pathway
     # where each record was defined, for located messages in later checks
     origins: dict[tuple[str, str], tuple[str, int | None]]
 
     def citations(self) -> Iterator[Citation]:
-        return citations(self.therapies, self.labs, self.cases, self.lexicon, self.rules)
+        return citations(self.therapies, self.labs, self.cases, self.lexicon, self.triage,
+                         self.pathway)
+
+    def conditions(self) -> Iterator[tuple[str, str, str, Condition]]:
+        """(table, key, field, condition) of every rule, pathway row and caution that reads
+        facts; (table, key) locates it in ``origins``."""
+        for rule in self.triage:
+            yield "triage rule", rule.id, "when", rule.when
+        for name, rows, _ in self.pathway.tables():
+            for row in rows:
+                if row.when is not None:
+                    yield name, row.id, "when", row.when
+        for therapy in self.therapies.values():
+            for i, row in enumerate(therapy.fit):
+                if row.when is not None:
+                    yield "therapy", therapy.id, f"fit[{i}].when", row.when
+            for i, caution in enumerate(therapy.cautions):
+                if caution.when is not None:
+                    yield "therapy", therapy.id, f"cautions[{i}].when", caution.when
 
 
 class _Collector:
@@ -142,18 +165,52 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
             c.origins[("drug", drug.name)] = (located.file, located.line(("drugs", i)))
         for i, cls in enumerate(lexicon.classes):
             c.origins[("drug class", cls.id)] = (located.file, located.line(("classes", i)))
-    ranking = c.load(base / "ranking.yaml")
-    rules = Rules(
-        triage=tuple(c.records(base / "triage.yaml", "rules", TriageRule, "triage rule").values()),
-        contributions=tuple(c.records_in(ranking, "contributions", Contribution, "contribution").values()),
-        prior_response=tuple(c.records_in(ranking, "prior_response", ResponseEffect,
-                                          "prior response").values()))
-    if not c.problems:  # cross-checks against a half-read table would only add noise
-        _check_ids(c, references, therapies, labs, cases, lexicon, rules)
-        _check_rules(c, rules, therapies)
-    if c.problems:
+    triage = tuple(c.records(base / "triage.yaml", "rules", TriageRule, "triage rule").values())
+    pathway = _load_pathway(c, base / "pathway")
+    if not c.problems and pathway is not None:  # cross-checks of a half-read base only add noise
+        _check_ids(c, references, therapies, labs, cases, lexicon, triage, pathway)
+        _check_pathway(c, pathway, therapies, lexicon)
+    if c.problems or pathway is None:
         raise LoadError(c.problems)
-    return Knowledge(root, references, therapies, lexicon, labs, cases, rules, c.origins)
+    return Knowledge(root, references, therapies, lexicon, labs, cases, triage, pathway,
+                     c.origins)
+
+
+def _load_pathway(c: _Collector, folder: Path) -> Pathway | None:
+    """The pathway files, each table row located for later messages."""
+    stages_file = c.load(folder / "stages.yaml")
+    roles_file = c.load(folder / "roles.yaml")
+    history_file = c.load(folder / "history.yaml")
+    if stages_file is None or roles_file is None or history_file is None:
+        return None
+    computed = c.records_in(stages_file, "computed", Computed, "computed fact")
+    stages = c.records_in(stages_file, "stages", Stage, "stage")
+    roles = c.records_in(roles_file, "roles", Role, "role")
+    history = c.records_in(history_file, "rows", Row, "history row")
+    classes = history_file.data.get("classes", {}) if isinstance(history_file.data, dict) else {}
+    try:
+        class_therapies = history_file.convert(("classes",), classes, dict[str, tuple[str, ...]])
+    except LoadError as exc:
+        c.problems.extend(exc.problems)
+        return None
+    precedence = roles_file.data.get("precedence") if isinstance(roles_file.data, dict) else None
+    if not isinstance(precedence, list) or not all(isinstance(p, str) for p in precedence):
+        c.problems.append(roles_file.problem(("precedence",), "expected a list of role ids"))
+        return None
+    for located, top, field, table, records in (
+            (stages_file, "stages", "rows", "stage", stages),
+            (roles_file, "roles", "status", "role", roles)):
+        for i, record in enumerate(records.values()):
+            for j, row in enumerate(getattr(record, field)):
+                c.origins[(f"{table} {record.id}", row.id)] = (
+                    located.file, located.line((top, i, field, j)))
+    for key in history:
+        c.origins[("history", key)] = c.origins[("history row", key)]
+    if c.problems:
+        return None
+    return Pathway(computed=tuple(computed.values()), stages=tuple(stages.values()),
+                   roles=tuple(roles.values()), precedence=tuple(precedence),
+                   history=tuple(history.values()), class_therapies=class_therapies)
 
 
 @dataclass(frozen=True)
@@ -168,7 +225,8 @@ class Citation:
 
 
 def citations(therapies: dict[str, Therapy], labs: dict[str, Lab], cases: dict[str, Case],
-              lexicon: Lexicon, rules: Rules) -> Iterator[Citation]:
+              lexicon: Lexicon, triage: tuple[TriageRule, ...],
+              pathway: Pathway) -> Iterator[Citation]:
     """Every statement of the knowledge base that cites references."""
     for t in therapies.values():
         yield Citation("therapy", t.id, "mechanism", t.mechanism.refs)
@@ -182,21 +240,33 @@ def citations(therapies: dict[str, Therapy], labs: dict[str, Lab], cases: dict[s
             yield Citation("therapy", t.id, f"cautions[{i}]", caution.refs)
         for i, note in enumerate(t.notes):
             yield Citation("therapy", t.id, f"notes[{i}]", note.refs)
+        for i, row in enumerate(t.fit):
+            yield Citation("therapy", t.id, f"fit[{i}]", row.refs)
     for lab in labs.values():
         yield Citation("lab", lab.id, "refs", lab.refs)
     for case in cases.values():
         yield Citation("case", case.id, "ref", (case.ref,))
         for i, note in enumerate(case.notes):
             yield Citation("case", case.id, f"notes[{i}]", note.refs)
+        if case.expect is not None:
+            yield Citation("case", case.id, "expect", case.expect.refs)
     for drug in lexicon.drugs:
         yield Citation("drug", drug.name, "refs", drug.refs, required=False)
-    for table, key, refs in rules.statements():
-        yield Citation(table, key, "refs", refs)
+    for rule in triage:
+        yield Citation("triage rule", rule.id, "refs", rule.refs)
+    for computed in pathway.computed:
+        yield Citation("computed fact", computed.id, "refs", computed.refs)
+    for name, rows, _ in pathway.tables():
+        for row in rows:
+            yield Citation(name, row.id, "refs", row.refs)
+    for role in pathway.roles:
+        for i, line in enumerate(role.lines):
+            yield Citation("role", role.id, f"lines[{i}]", line.refs)
 
 
 def _check_ids(c: _Collector, references: dict, therapies: dict, labs: dict, cases: dict,
-               lexicon: Lexicon, rules: Rules) -> None:
-    for cit in citations(therapies, labs, cases, lexicon, rules):
+               lexicon: Lexicon, triage: tuple[TriageRule, ...], pathway: Pathway) -> None:
+    for cit in citations(therapies, labs, cases, lexicon, triage, pathway):
         for ref in cit.refs:
             if ref not in references:
                 c.fault(cit.table, cit.key, cit.field, f"unknown reference '{ref}'")
@@ -220,6 +290,10 @@ def _check_ids(c: _Collector, references: dict, therapies: dict, labs: dict, cas
         for i, therapy in enumerate(case.authors_choice):
             if therapy not in therapies:
                 c.fault("case", case.id, f"authors_choice[{i}]", f"unknown therapy '{therapy}'")
+        if case.expect is not None:
+            for field, therapy in expectation_therapies(case.expect):
+                if therapy not in therapies:
+                    c.fault("case", case.id, f"expect.{field}", f"unknown therapy '{therapy}'")
     names = {d.name for d in lexicon.drugs}
     for d in lexicon.drugs:
         for therapy in (d.therapy, *d.route_therapies.values()):
@@ -231,13 +305,103 @@ def _check_ids(c: _Collector, references: dict, therapies: dict, labs: dict, cas
                 c.fault("drug class", cls.id, "members", f"unknown member drug '{member}'")
 
 
-def _check_rules(c: _Collector, rules: Rules, therapies: dict) -> None:
-    for contribution in rules.contributions:
-        for therapy in contribution.therapies:
-            if therapy not in therapies:
-                c.fault("contribution", contribution.id, "therapies", f"unknown therapy '{therapy}'")
-    seen: set[str] = set()
-    for effect in rules.prior_response:
-        if effect.response in seen:
-            c.fault("prior response", effect.id, "response", f"response '{effect.response}' is listed twice")
-        seen.add(effect.response)
+def expectation_therapies(expect: Expectation) -> Iterator[tuple[str, str]]:
+    """(field, therapy id) of every therapy an expectation names."""
+    for field in ("first", "top3_include", "top3_exclude", "excluded"):
+        for therapy in getattr(expect, field):
+            yield field, therapy
+    for pair in expect.order:
+        for therapy in pair:
+            yield "order", therapy
+
+
+def _check_pathway(c: _Collector, pathway: Pathway, therapies: dict[str, Therapy],
+                   lexicon: Lexicon) -> None:
+    """Ids across the pathway: decisions among each table's values, known roles and
+    therapies, derived facts read only after they are decided."""
+    role_ids = [r.id for r in pathway.roles]
+    if sorted(pathway.precedence) != sorted(role_ids):
+        c.fault("role", role_ids[0] if role_ids else "", "precedence",
+                "precedence must list every role exactly once")
+    for name, rows, allowed in pathway.tables():
+        table, key = name.split(" ", 1) if " " in name else (name, "")
+        for i, row in enumerate(rows):
+            if row.then not in allowed:
+                c.fault(name, row.id, "then", f"'{row.then}' is not one of: {', '.join(allowed)}")
+            if row.when is None and len(rows) > 1:
+                c.fault(name, row.id, "when", "a row without 'when' matches every case; it is "
+                                              "only allowed as the table's only row")
+    placed: set[str] = set()
+    for role in pathway.roles:
+        for i, line in enumerate(role.lines):
+            for therapy in line.therapies:
+                if therapy not in therapies:
+                    c.fault("role", role.id, f"lines[{i}]", f"unknown therapy '{therapy}'")
+                elif therapies[therapy].role != role.id:
+                    c.fault("role", role.id, f"lines[{i}]",
+                            f"'{therapy}' has role '{therapies[therapy].role}', not '{role.id}'")
+                elif therapy in placed:
+                    c.fault("role", role.id, f"lines[{i}]", f"'{therapy}' is in two lines")
+                placed.add(therapy)
+    for therapy in therapies.values():
+        if therapy.role not in role_ids:
+            c.fault("therapy", therapy.id, "role", f"unknown role '{therapy.role}'")
+        for i, row in enumerate(therapy.fit):
+            if row.when is None and len(therapy.fit) > 1:
+                c.fault("therapy", therapy.id, f"fit[{i}].when",
+                        "a row without 'when' is only allowed as the table's only row")
+    class_ids = {cls.id for cls in lexicon.classes}
+    for cls, mapped in pathway.class_therapies.items():
+        if cls not in class_ids:
+            c.fault("pathway", "history", "classes", f"unknown drug class '{cls}'")
+        for t in mapped:
+            if t not in therapies:
+                c.fault("pathway", "history", "classes", f"unknown therapy '{t}'")
+    for computed in pathway.computed:
+        for t in computed.therapies:
+            if t not in therapies:
+                c.fault("computed fact", computed.id, "therapies", f"unknown therapy '{t}'")
+    _check_fact_order(c, pathway, therapies)
+
+
+def _check_fact_order(c: _Collector, pathway: Pathway, therapies: dict[str, Therapy]) -> None:
+    """A derived fact may only be read once it is decided, and only with its own values."""
+    values: dict[str, set[str]] = {}
+    for computed in pathway.computed:
+        values[computed.id] = {"on_treatment", "off_treatment", "unknown"}
+    checks: list[tuple[str, str, Condition, dict[str, set[str]]]] = []
+    for stage in pathway.stages:
+        for row in stage.rows:
+            if row.when is not None:
+                checks.append((f"stage {stage.id}", row.id, row.when, dict(values)))
+        values[stage.id] = {v.value for v in stage.values}
+    everything = dict(values)
+    for role in pathway.roles:
+        for row in role.status:
+            if row.when is not None:
+                checks.append((f"role {role.id}", row.id, row.when, everything))
+    for therapy in therapies.values():
+        for row in therapy.fit:
+            if row.when is not None:
+                checks.append(("therapy", therapy.id, row.when, everything))
+    trial = {"current": {"True", "False"}, "response": set(), "duration": set()}
+    for row in pathway.history:
+        if row.when is not None:
+            checks.append(("history", row.id, row.when, trial))
+    for table, key, cond, known in checks:
+        for test in cond.tests():
+            if test.fact is None:
+                if table == "history":
+                    c.fault(table, key, "when", "the history table reads the trial's facts "
+                                                f"({', '.join(TRIAL_FACTS)}) with 'fact:'")
+                continue
+            if test.fact not in known:
+                c.fault(table, key, "when", f"'{test.fact}' is not a fact decided before this "
+                                            "table")
+                continue
+            name, wanted = test.operator()
+            wanted_values = ([wanted] if name == "is" else list(wanted) if name == "in" else None)
+            if known[test.fact] and wanted_values is not None:
+                for value in wanted_values:
+                    if str(value) not in known[test.fact]:
+                        c.fault(table, key, "when", f"'{value}' is not a value of '{test.fact}'")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 from .dialog import Dialog, condition_problems, dialog_path, load_dialog
 from .errors import LoadError, Problem
+from .explain import Vocabulary
 from .knowledge import Knowledge, default_root, load_knowledge
 from .session import Session
 
@@ -18,6 +19,38 @@ from .session import Session
 class Library:
     knowledge: Knowledge
     dialog: Dialog
+
+    @cached_property
+    def knowledge_version(self) -> str:
+        """A short content hash of the knowledge and dialog files, so that a consult can be
+        traced to the knowledge that produced it."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        root = self.knowledge.root
+        for folder in ("knowledge", "dialogs"):
+            for path in sorted((root / folder).rglob("*")):
+                if path.is_file():
+                    digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+                    digest.update(path.read_bytes() + b"\0")
+        return digest.hexdigest()[:12]
+
+    @property
+    def app_version(self) -> str:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("calcinosis-triage")
+        except PackageNotFoundError:
+            return "unknown"
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        """Labels of questions and derived facts, for explanations."""
+        pathway = self.knowledge.pathway
+        titles = {c.id: c.title for c in pathway.computed}
+        titles.update({s.id: s.title for s in pathway.stages})
+        return Vocabulary(self.dialog, pathway.derived(), titles)
 
     def new_session(self) -> Session:
         return Session(self.dialog, self.match)
@@ -53,16 +86,10 @@ def default_library() -> Library:
 def _cross_problems(knowledge: Knowledge, dialog: Dialog) -> list[Problem]:
     """Knowledge that reads facts must name questions (and options) the dialog has."""
     out: list[Problem] = []
-    for therapy in knowledge.therapies.values():
-        file, line = knowledge.origins[("therapy", therapy.id)]
-        for i, caution in enumerate(therapy.cautions):
-            if caution.when is not None:
-                for message in condition_problems(caution.when, dialog.questions):
-                    out.append(Problem(file, line, f"{therapy.id}.cautions[{i}].when", message))
-    for table, key, cond in knowledge.rules.conditions():
+    for table, key, field, cond in knowledge.conditions():
         file, line = knowledge.origins[(table, key)]
         for message in condition_problems(cond, dialog.questions):
-            out.append(Problem(file, line, f"{key}.when", message))
+            out.append(Problem(file, line, f"{key}.{field}", message))
     for case in knowledge.cases.values():
         file, line = knowledge.origins[("case", case.id)]
         for key in case.answers:

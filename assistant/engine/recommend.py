@@ -1,9 +1,10 @@
-"""The end of a consult: triage level with its red flags, then a ranked, explained list.
+"""The end of a consult: the triage level with its red flags, the pathway explained step by
+step, and the options in order (grouped by role), each with why it stands where it does.
 
-Everything is computed from the facts and the rules in ``knowledge/`` (triage.yaml,
-ranking.yaml, therapy cautions); the same facts always give the same result. Only
-exclusions that need no clinical judgement live here: an IV-only therapy without IV
-access, a biologic where biologics are not available.
+Everything is computed from the facts and the data in ``knowledge/`` (triage.yaml, the
+pathway tables, the therapies' fit tables and cautions); the same facts always give the
+same result. The only exclusions decided in code need no clinical judgement: an IV-only
+option without IV access, a biologic where biologics are not available.
 """
 
 from __future__ import annotations
@@ -12,18 +13,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .disclaimer import DISCLAIMER
 from .dosing import DoseForChild, for_child
-from .explain import line, reasons, show_entry
-from .facts import UNKNOWN, DrugEntry
+from .explain import reasons
 from .library import Library, default_library
+from .pathway import (PLACE_TEXT, PLACES, Decision, Note, PathwayResult, Place, Placement, Reason,
+                      role_rank, run)
+from .pathway_data import RoleStatus
 from .rules import LEVELS, Level
 from .schema import Therapy
-
-DISCLAIMER = ("Decision support for clinicians, not a prescription. Doses are quoted as "
-              "published (often for one child); check every dose against a current formulary "
-              "and local protocol.")
-
-_BEST_FIRST = ("good", "partial", "too_early", "none", "unknown")
+from .sensitivity import Sensitivity, sensitivity
 
 
 @dataclass(frozen=True)
@@ -52,188 +51,214 @@ class Triage:
         """The flags that raise the level above routine (routine ones are findings)."""
         return tuple(f for f in self.flags if f.level != "routine")
 
+    def counts(self) -> dict[Level, int]:
+        return {level: sum(f.level == level for f in self.flags) for level in LEVELS}
+
     def to_json(self) -> dict[str, Any]:
         return {"level": self.level, "flags": [f.to_json() for f in self.flags]}
 
 
 @dataclass(frozen=True)
-class Effect:
-    """One named contribution to a therapy's score."""
-
-    rule: str
-    points: float
-    reason: str
-    facts: dict[str, str]
-    refs: tuple[str, ...]
-
-    def text(self) -> str:
-        return f"{line(self.facts) or 'evidence'} → {self.points:+g}: {self.reason}"
-
-    def to_json(self) -> dict[str, Any]:
-        return {"rule": self.rule, "facts": self.facts, "points": self.points,
-                "effect": f"{self.points:+g}: {self.reason}", "text": self.text(),
-                "refs": list(self.refs)}
-
-
-@dataclass(frozen=True)
-class Note:
-    """A caution or exclusion reason; ``missing`` lists the unknown facts it could not check."""
-
-    id: str
-    message: str
-    refs: tuple[str, ...]
-    facts: dict[str, str]
-    missing: tuple[str, ...] = ()
-
-    def text(self) -> str:
-        if self.missing:
-            return f"not checked: {', '.join(self.missing)} unknown. {self.message}"
-        return self.message
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "text": self.text(), "checked": not self.missing,
-                "facts": self.facts, "refs": list(self.refs)}
-
-
-@dataclass(frozen=True)
 class Option:
-    """A therapy as it stands for this patient: ranked (no ``excluded``) or excluded."""
+    """One option as it stands for this child: placed (``rank``) or excluded."""
 
     therapy: Therapy
-    score: float
-    baseline: float
-    contributions: tuple[Effect, ...]
+    role: str
+    role_title: str
+    role_status: RoleStatus
+    place: Place | None
+    line: int | None
+    why: tuple[Reason, ...]
     cautions: tuple[Note, ...]
     excluded: tuple[Note, ...]
     doses: tuple[DoseForChild, ...]
+    rank: int | None = None          # 1-based; options that tie share a rank
+    tied: bool = False               # ranked equal with the option before or after it
 
     @property
     def reason(self) -> str:
+        """Why it is excluded (empty when it is not)."""
         return " ".join(n.message for n in self.excluded)
 
+    @property
+    def place_text(self) -> str:
+        return PLACE_TEXT[self.place] if self.place is not None else "not for this child"
+
     def references(self) -> list[str]:
-        refs = [r for e in self.contributions for r in e.refs]
+        refs = [r for reason in self.why for r in reason.refs]
         refs += [r for n in self.excluded + self.cautions for r in n.refs]
         refs += [r for d in self.doses for r in d.refs] if not self.excluded else []
         refs += [r for n in self.therapy.notes for r in n.refs]
-        refs += [e.ref for e in self.therapy.evidence]
-        return list(dict.fromkeys(refs))
+        refs += [r for e in self.therapy.evidence for r in (e.ref, e.via) if r]
+        return sorted(dict.fromkeys(refs))
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"therapy": self.therapy.id, "name": self.therapy.name}
+        out: dict[str, Any] = {"therapy": self.therapy.id, "name": self.therapy.name,
+                               "role": self.role}
         if self.excluded:
             out["reason"] = self.reason
-            out["reasons"] = [n.to_json() for n in self.excluded]
+            out["reasons"] = [_note_json(n) for n in self.excluded]
         else:
-            out["score"] = self.score
-            out["contributions"] = [e.to_json() for e in self.contributions]
-        out["cautions"] = [n.to_json() for n in self.cautions]
-        if not self.excluded:
+            out.update({"rank": self.rank, "tied": self.tied, "place": self.place,
+                        "line": self.line})
+            out["why"] = [_reason_json(r) for r in self.why]
             out["dose"] = [d.to_json() for d in self.doses]
+        out["cautions"] = [_note_json(n) for n in self.cautions]
         out["notes"] = [{"text": n.text, "refs": list(n.refs)} for n in self.therapy.notes]
         out["references"] = self.references()
         return out
 
 
 @dataclass(frozen=True)
+class RoleGroup:
+    """A role as the result shows it: its status for this child and its options in order."""
+
+    id: str
+    title: str
+    status: RoleStatus
+    reason: Reason
+    options: tuple[Option, ...]
+
+
+@dataclass(frozen=True)
 class Recommendation:
     triage: Triage
-    ranking: tuple[Option, ...]
-    excluded: tuple[Option, ...]
+    steps: tuple[Decision, ...]          # the pathway's derived facts, in order
+    groups: tuple[RoleGroup, ...]        # roles with options, in the order they come
+    ranking: tuple[Option, ...]          # every placed option, in order
+    excluded: tuple[Option, ...]         # not for this child, each with its reason
+    facts: Mapping[str, Any]             # the answers plus every derived fact
     disclaimer: str = DISCLAIMER
 
     def references(self) -> list[str]:
         """Every reference the result cites, in order of first appearance."""
         refs = [r for f in self.triage.flags for r in f.refs]
+        refs += [r for s in self.steps for r in s.reason.refs]
         refs += [r for o in self.ranking + self.excluded for r in o.references()]
         return list(dict.fromkeys(refs))
 
+    def step(self, subject: str) -> Decision:
+        return next(s for s in self.steps if s.subject == subject)
+
     def to_json(self) -> dict[str, Any]:
         return {"disclaimer": self.disclaimer, "triage": self.triage.to_json(),
+                "pathway": [_step_json(s) for s in self.steps],
+                "roles": [{"role": g.id, "title": g.title, "status": g.status,
+                           "why": _reason_json(g.reason),
+                           "options": [o.therapy.id for o in g.options]} for g in self.groups],
                 "ranking": [o.to_json() for o in self.ranking],
                 "excluded": [o.to_json() for o in self.excluded]}
 
 
 def recommend(facts: Mapping[str, Any], library: Library | None = None) -> Recommendation:
-    """Triage and ranking for these facts (as a session collects them)."""
+    """Triage, pathway and options for these facts (as a session collects them)."""
     library = library or default_library()
-    options = [_option(t, facts, library) for t in library.knowledge.therapies.values()]
-    ranked = sorted((o for o in options if not o.excluded),
-                    key=lambda o: (-o.score, -o.baseline, o.therapy.id))
-    excluded = sorted((o for o in options if o.excluded), key=lambda o: o.therapy.id)
-    return Recommendation(triage(facts, library), tuple(ranked), tuple(excluded))
+    knowledge, vocabulary = library.knowledge, library.vocabulary
+    result = run(facts, knowledge.pathway, knowledge.therapies, vocabulary)
+    return _assemble(result, library)
+
+
+def what_would_change(facts: Mapping[str, Any], library: Library | None = None) -> Sensitivity:
+    """The single answers that would change the level, a stage, or the first options; and
+    the unknown answers that matter (gaps). Re-runs the engine once per alternative."""
+    library = library or default_library()
+    return sensitivity(facts, library, lambda changed: recommend(changed, library))
 
 
 def triage(facts: Mapping[str, Any], library: Library) -> Triage:
-    """The fired triage rules, most severe first, and the level they set."""
-    dialog = library.dialog
-    fired = [Flag(r.id, r.level, r.message, r.action, reasons(r.when, facts, dialog), r.refs)
-             for r in library.knowledge.rules.triage if r.when.holds(facts)]
+    """The triage level and flags alone (as a consult screen shows them while answering)."""
+    knowledge = library.knowledge
+    result = run(facts, knowledge.pathway, knowledge.therapies, library.vocabulary)
+    return _triage(result.facts, library)
+
+
+def _triage(facts: Mapping[str, Any], library: Library) -> Triage:
+    fired = [Flag(r.id, r.level, r.message, r.action, reasons(r.when, facts, library.vocabulary),
+                  r.refs)
+             for r in library.knowledge.triage if r.when.holds(facts)]
     fired.sort(key=lambda f: LEVELS.index(f.level))
     level = fired[0].level if fired else "routine"
     return Triage(level, tuple(fired))
 
 
-def _option(t: Therapy, facts: Mapping[str, Any], library: Library) -> Option:
-    dialog, rules = library.dialog, library.knowledge.rules
-    effects: list[Effect] = []
-    baseline: float = 0
-    for c in rules.contributions:
-        if t.id not in c.therapies:
+def _assemble(result: PathwayResult, library: Library) -> Recommendation:
+    pathway = library.knowledge.pathway
+    weight = _number(result.facts.get("weight_kg"))
+    height = _number(result.facts.get("height_cm"))
+    roles = {d.subject: d for d in result.roles}
+
+    def option(p: Placement) -> Option:
+        role = roles[p.therapy.role]
+        return Option(p.therapy, p.therapy.role, role.title, p.role_status, p.place, p.line,
+                      p.why, p.cautions, p.excluded,
+                      tuple(for_child(d, weight, height) for d in p.therapy.doses))
+
+    placed = [p for p in result.placements if p.place is not None]
+    placed.sort(key=lambda p: _order(p, pathway, p.role_status))
+    ranking = _ranked([option(p) for p in placed],
+                      [_order(p, pathway, p.role_status)[:-1] for p in placed])
+    excluded = tuple(sorted((option(p) for p in result.placements if p.place is None),
+                            key=lambda o: (pathway.precedence.index(o.role), o.therapy.name)))
+    groups = []
+    for role_id in sorted(roles, key=lambda r: role_rank(pathway, roles[r].value, r)):  # type: ignore[arg-type]
+        decision = roles[role_id]
+        if decision.value in ("absent", "not_indicated"):
             continue
-        if c.when is None:
-            baseline += c.points
-            effects.append(Effect(c.id, c.points, c.reason, {}, c.refs))
-        elif c.when.holds(facts):
-            effects.append(Effect(c.id, c.points, c.reason, reasons(c.when, facts, dialog), c.refs))
-    prior = _prior_effect(t, facts, library)
-    if prior is not None:
-        effects.append(prior)
-    excluded, cautions = _generic(t, facts)
-    for c in t.cautions:
-        if c.when is None:
-            cautions.append(Note(c.id, c.message, c.refs, {}))
-        elif c.when.holds(facts):
-            note = Note(c.id, c.message, c.refs, reasons(c.when, facts, dialog))
-            (excluded if c.effect == "exclude" else cautions).append(note)
-        elif missing := c.when.undecided(facts):
-            cautions.append(Note(c.id, c.message, c.refs, {}, tuple(missing)))
-    weight = facts.get("weight_kg")
-    weight = weight if isinstance(weight, float) else None
-    return Option(t, sum(e.points for e in effects), baseline, tuple(effects), tuple(cautions),
-                  tuple(excluded), tuple(for_child(d, weight) for d in t.doses))
+        mine = tuple(o for o in ranking if o.role == role_id)
+        if mine:
+            groups.append(RoleGroup(role_id, decision.title, decision.value,  # type: ignore[arg-type]
+                                    decision.reason, mine))
+    return Recommendation(_triage(result.facts, library), result.steps, tuple(groups),
+                          ranking, excluded, result.facts)
 
 
-def _generic(t: Therapy, facts: Mapping[str, Any]) -> tuple[list[Note], list[Note]]:
-    """IV access and biologic availability: (exclusions when known false, notes when unknown)."""
-    excluded, unchecked = [], []
-    checks = ((set(t.routes) == {"iv"}, "iv_access", "no_iv_access",
-               "No IV access: this option is given only by IV infusion.",
-               "This option is given only by IV infusion."),
-              (t.availability == "biologic", "biologics_available", "no_biologics",
-               "Biologics are not available here.",
-               "This option needs access to a biologic."))
-    for applies, qid, key, if_false, if_unknown in checks:
-        value = facts.get(qid)
-        if not applies or value is True:
-            continue
-        if value is False:
-            excluded.append(Note(key, if_false, (), {qid: "no"}))
-        else:
-            unchecked.append(Note(key, if_unknown, (), {}, (qid,)))
-    return excluded, unchecked
+# how soon a place comes: what to do now, then options, then later lines and past trials
+_PLACE_TIER = {"first": 0, "optimise": 0, "continue": 0, "option": 1, "later": 2, "tried": 2}
 
 
-def _prior_effect(t: Therapy, facts: Mapping[str, Any], library: Library) -> Effect | None:
-    """The effect of an earlier trial of this therapy, by its best recorded response."""
-    entries = facts.get("prior_treatments")
-    if not isinstance(entries, tuple):
-        return None
-    mine: list[DrugEntry] = [e for e in entries if e.therapy == t.id]
-    responses = {e.response if e.response not in (None, UNKNOWN) else "unknown" for e in mine}
-    best = next((r for r in _BEST_FIRST if r in responses), None)
-    effect = next((p for p in library.knowledge.rules.prior_response if p.response == best), None)
-    if effect is None:
-        return None
-    shown = "; ".join(show_entry(e) for e in mine)
-    return Effect(effect.id, effect.points, effect.reason, {"prior_treatments": shown}, effect.refs)
+def _order(p: Placement, pathway: Any, status: RoleStatus) -> tuple[Any, ...]:
+    """Sort key. What to do now in the leading roles comes first, then what to do now in the
+    other roles and the leading roles' other options, and so on (role rank + place tier);
+    then by role, place, options with a major caution after those without, line, level of
+    evidence. The therapy id only breaks ties, which are shown as ties."""
+    assert p.place is not None
+    rank, precedence = role_rank(pathway, status, p.therapy.role)
+    tier = _PLACE_TIER[p.place]
+    # a role that comes first (an infection, a necrotic mass) puts only its first step ahead
+    # of the leading roles; its other options wait with theirs
+    soon = rank if tier == 0 else max(rank, 1) + tier
+    return (soon, rank, precedence, PLACES.index(p.place), p.major,
+            p.line if p.line is not None else 99, p.therapy.evidence_level, p.therapy.id)
+
+
+def _ranked(options: list[Option], keys: list[tuple[Any, ...]]) -> tuple[Option, ...]:
+    """Ranks 1..n; options with equal keys share a rank and are marked as tied."""
+    out = []
+    rank = 0
+    for i, o in enumerate(options):
+        same_as_before = i > 0 and keys[i] == keys[i - 1]
+        same_as_after = i + 1 < len(keys) and keys[i] == keys[i + 1]
+        if not same_as_before:
+            rank = i + 1
+        out.append(Option(o.therapy, o.role, o.role_title, o.role_status, o.place, o.line, o.why,
+                          o.cautions, o.excluded, o.doses, rank, same_as_before or same_as_after))
+    return tuple(out)
+
+
+def _number(value: Any) -> float | None:
+    return value if isinstance(value, float) else None
+
+
+def _reason_json(r: Reason) -> dict[str, Any]:
+    return {"text": r.text, "facts": r.facts, "refs": list(r.refs)}
+
+
+def _note_json(n: Note) -> dict[str, Any]:
+    return {"id": n.id, "severity": n.severity, "text": n.text(), "checked": not n.missing,
+            "missing": list(n.missing), "facts": n.facts, "refs": list(n.refs)}
+
+
+def _step_json(s: Decision) -> dict[str, Any]:
+    return {"stage": s.subject, "title": s.title, "value": s.value, "label": s.label,
+            "row": s.row, "why": _reason_json(s.reason)}
+

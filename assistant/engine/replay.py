@@ -21,7 +21,7 @@ from .record import facts_json, transcript_json
 from .session import KEEP, Session, Step
 
 _TOP_LEVEL = {"answers", "dialog"}
-_ITEM_KEYS = {"drug", "confirm", "response", "side_effects", "current"}
+_ITEM_KEYS = {"drug", "confirm", "response", "duration", "side_effects", "current"}
 
 
 @dataclass

@@ -1,22 +1,28 @@
-"""The consult report in Markdown: facts, triage, ranked table, rationale, references.
+"""The consult report in Markdown: a one-page summary (triage, the pathway, first steps,
+options by role, what is not for this child, gaps, the answers as given), then an appendix
+with every option in detail and the numbered references.
 
-Pure: returns a string; the same facts give the same bytes.
+Pure: returns a string; the same consult and the same ``created`` time give the same bytes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
-from .explain import line, show_value
+from .explain import Vocabulary
 from .library import Library
-from .recommend import Option, Recommendation
-from .rules import LEVEL_TEXT
-
-
+from .recommend import Option, Recommendation, what_would_change
+from .record import answer_rows
+from .result_view import (ROLE_STATUS_TEXT, SEVERITY_TEXT, OptionLine, facts_text, note_text,
+                          result_view, step_line)
+from .sensitivity import Sensitivity
+from .session import Session
 
 _MARKDOWN = {ord(c): "\\" + c for c in "\\`*_[]<>|#"}
 _MARKDOWN.update({c: " " for c in range(0x20)})
+MAX_CHANGES = 6      # alternatives listed per item under "what would change"
 
 
 def md_text(text: str) -> str:
@@ -25,129 +31,198 @@ def md_text(text: str) -> str:
 
 
 class Citations:
-    """Numbers references in order of first citation."""
+    """Numbers references in the order the text first cites them; a list of them is shown
+    sorted, and the reference list holds exactly the references cited."""
 
-    def __init__(self, order: list[str]):
-        self.number = {ref: i for i, ref in enumerate(order, 1)}
+    def __init__(self) -> None:
+        self.number: dict[str, int] = {}
 
-    def __call__(self, refs: tuple[str, ...] | list[str]) -> str:
-        return f" [{', '.join(str(self.number[r]) for r in refs)}]" if refs else ""
+    def __call__(self, refs: Iterable[str]) -> str:
+        for ref in refs:
+            self.number.setdefault(ref, len(self.number) + 1)
+        numbers = sorted({self.number[r] for r in refs})
+        return f" [{', '.join(str(n) for n in numbers)}]" if numbers else ""
 
 
-def consult_report(recommendation: Recommendation, facts: Mapping[str, Any],
-                   library: Library) -> str:
+def consult_report(rec: Recommendation, session: Session, library: Library,
+                   created: datetime | None = None) -> str:
     """The whole report for one consult."""
-    cite = Citations(recommendation.references())
+    vocabulary = library.vocabulary
+    view = result_view(rec, vocabulary)
+    changes = what_would_change(session.facts, library)
+    cite = Citations()
     out = ["# Calcinosis triage: consult report", "",
-           f"> **{recommendation.disclaimer}**", ""]
-    out += _facts(facts, library)
-    out += _triage(recommendation, cite)
-    out += _table(recommendation)
-    out += ["## Rationale", ""]
-    for i, option in enumerate(recommendation.ranking, 1):
-        out += _rationale(i, option, cite)
-    out += _excluded(recommendation, cite)
+           f"> **{rec.disclaimer}**", "", _provenance(library, created), ""]
+    out += [f"## Triage: {view.headline} ({view.counts})", ""]
+    for flag, source in zip(view.flags, rec.triage.flags, strict=True):
+        line = f"- **{flag.level}**: {md_text(flag.message)}"
+        if flag.facts:
+            line += f" *({md_text(flag.facts)})*"
+        if flag.action:
+            line += f" Action: {md_text(flag.action)}"
+        out.append(line + cite(source.refs))
+    if not view.flags:
+        out.append("No red flag or finding that changes the level.")
+    out += [""] + _pathway(rec, cite, vocabulary)
+    out += ["", "## First steps", ""]
+    out += [_option_item(line, o, cite) for line, o in zip(view.first_steps, rec.ranking, strict=False)]
+    out += ["", "## Options by role", ""]
+    for group, source in zip(view.groups, rec.groups, strict=True):
+        out += [f"**{md_text(group.title)}** ({group.status}): {md_text(group.because)}"
+                f"{cite(source.reason.refs)}", "", "| # | Option | Place | Cautions |",
+                "|---|---|---|---|"]
+        out += [f"| {o.rank} | {md_text(o.name)} | {md_text(o.place)} | "
+                f"{md_text('; '.join(o.cautions)) or '–'} |" for o in group.options]
+        out.append("")
+    out += ["## Not for this child", ""] + _not_for_this_child(rec, cite, vocabulary)
+    out += ["", "## Gaps and what would change", ""] + _changes(changes, rec)
+    out += ["", "## Answers", "", "| Question | Answer | Flag |", "|---|---|---|"]
+    for row in answer_rows(session):
+        if not row.stale:
+            out.append(f"| {md_text(row.prompt)} | {md_text(row.answer)} | "
+                       f"{md_text(row.flag or '')} |")
+    out += ["", "---", "", "# Appendix: each option in detail", ""]
+    for o in rec.ranking:
+        out += _detail(o, cite, vocabulary)
+    out += ["## Not for this child, in detail", ""]
+    for o in rec.excluded:
+        out += _excluded_detail(o, cite, vocabulary)
     out += reference_list(cite, library)
-    out += ["", "---", "", f"*{recommendation.disclaimer}*", ""]
+    out += ["", "---", "", f"*{rec.disclaimer}*", ""]
     return "\n".join(out)
 
 
-def option_markdown(option: Option, rank: int | None, library: Library) -> str:
-    """One option in detail (a result screen's panel): why it ranks where it does, or why it
-    is excluded, then cautions, dose, evidence and its own numbered references."""
-    cite = Citations(option.references())
-    if rank is not None:
-        out = _rationale(rank, option, cite)
-    else:
-        out = [f"### {md_text(option.therapy.name)} (excluded)", "", "Excluded because:"]
-        out += [f"- {md_text(n.text())}{cite(n.refs)}" for n in option.excluded]
-        if option.cautions:
-            out += ["", "Cautions:"] + [f"- {n.text()}{cite(n.refs)}" for n in option.cautions]
-        out += [""] + _evidence(option, cite)
-    out += reference_list(cite, library)
-    return "\n".join(out)
+def summary_markdown(rec: Recommendation, facts: Mapping[str, Any], library: Library) -> str:
+    """The pathway, the first steps, what is not for this child, the gaps and what would
+    change, with their own references (the result screen's summary)."""
+    vocabulary = library.vocabulary
+    view = result_view(rec, vocabulary)
+    cite = Citations()
+    out = _pathway(rec, cite, vocabulary) + ["", "## First steps", ""]
+    out += [_option_item(line, o, cite) for line, o in zip(view.first_steps, rec.ranking, strict=False)]
+    out += ["", "## Gaps and what would change", ""]
+    out += _changes(what_would_change(facts, library), rec)
+    out += ["", "## Not for this child", ""] + _not_for_this_child(rec, cite, vocabulary)
+    return "\n".join(out + reference_list(cite, library))
+
+
+def option_markdown(option: Option, library: Library) -> str:
+    """One option in detail (a result screen's panel): why it stands where it does, or why
+    it is not for this child, then cautions, dose, evidence and its own references."""
+    cite = Citations()
+    body = (_detail(option, cite, library.vocabulary) if not option.excluded
+            else _excluded_detail(option, cite, library.vocabulary))
+    return "\n".join(body + reference_list(cite, library))
 
 
 def reference_list(cite: Citations, library: Library) -> list[str]:
     refs = library.knowledge.references
-    return ["## References", ""] + [f"{n}. {refs[r].citation()}" for r, n in cite.number.items()]
+    return ["", "## References", ""] + [f"{n}. {md_text(refs[r].citation())}"
+                                         for r, n in cite.number.items()]
 
 
-def _facts(facts: Mapping[str, Any], library: Library) -> list[str]:
-    dialog = library.dialog
-    out = ["## Facts", "", "| Question | Answer |", "|---|---|"]
-    for qid in dialog.order:
-        if qid in facts:
-            prompt = dialog.questions[qid].prompt
-            out.append(f"| {md_text(prompt)} | {md_text(show_value(dialog, qid, facts[qid], labels=True))} |")
-    return out + [""]
+def _pathway(rec: Recommendation, cite: Citations, vocabulary: Vocabulary) -> list[str]:
+    out = ["## The pathway", ""]
+    out += [f"{i}. {md_text(step_line(s, vocabulary))}: {md_text(s.reason.text)}"
+            f"{cite(s.reason.refs)}" for i, s in enumerate(rec.steps, 1)]
+    out += ["", "Roles, in order:", ""]
+    out += [f"- **{md_text(g.title)}** ({ROLE_STATUS_TEXT.get(g.status, g.status)}): "
+            f"{md_text(g.reason.text)}{cite(g.reason.refs)}" for g in rec.groups]
+    return out
 
 
-def _triage(rec: Recommendation, cite: Citations) -> list[str]:
-    out = [f"## Triage: {LEVEL_TEXT[rec.triage.level]}", ""]
-    if not rec.triage.flags:
-        out += ["No red flag or finding that changes the level.", ""]
-    for flag in rec.triage.flags:
-        text = f"- **{flag.level}**: {flag.message}"
-        if flag.facts:
-            text += f" *(facts: {md_text(line(flag.facts))})*"
-        if flag.action:
-            text += f" Action: {flag.action}"
-        out.append(text + cite(flag.refs))
-    return out + [""]
+def _not_for_this_child(rec: Recommendation, cite: Citations, vocabulary: Vocabulary) -> list[str]:
+    """Excluded options, those sharing a reason listed together."""
+    by_reason: dict[str, list[Option]] = {}
+    for o in rec.excluded:
+        by_reason.setdefault(o.excluded[0].text(vocabulary), []).append(o)
+    return [f"- **{md_text(', '.join(o.therapy.name for o in options))}**: {md_text(reason)}"
+            f"{cite(r for o in options for n in o.excluded for r in n.refs)}"
+            for reason, options in by_reason.items()] or ["None."]
 
 
-def _table(rec: Recommendation) -> list[str]:
-    out = ["## Ranked options", "", "| # | Option | Score | Main reasons | Cautions |",
-           "|---|---|---|---|---|"]
-    for i, o in enumerate(rec.ranking, 1):
-        main = sorted(o.contributions, key=lambda e: -abs(e.points))[:2]
-        reasons = "; ".join(f"{e.points:+g} {e.rule}" for e in main)
-        out.append(f"| {i} | {md_text(o.therapy.name)} | {o.score:g} | {md_text(reasons)} | "
-                   f"{len(o.cautions)} |")
-    return out + [""]
+def _provenance(library: Library, created: datetime | None) -> str:
+    when = created.strftime("%Y-%m-%d %H:%M %Z").strip() if created else "date not recorded"
+    return (f"*{when} · calcinosis-triage {library.app_version} · knowledge "
+            f"{library.knowledge_version} · dialog {library.dialog.id} v{library.dialog.version}*")
 
 
-def _rationale(i: int, o: Option, cite: Citations) -> list[str]:
-    out = [f"### {i}. {o.therapy.name} (score {o.score:g})", "", "Why:"]
-    out += [f"- {md_text(e.text())}{cite(e.refs)}" for e in o.contributions]
-    if o.cautions:
-        out += ["", "Cautions:"]
-        out += [f"- {n.text()}{cite(n.refs)}" for n in o.cautions]
+def _option_item(line: OptionLine, o: Option, cite: Citations) -> str:
+    because = f": {md_text(line.because)}" if line.because else ""
+    return (f"{line.rank}. **{md_text(line.name)}** ({md_text(line.role.lower())}, "
+            f"{md_text(line.place)}){because}{cite(r for w in o.why for r in w.refs)}")
+
+
+def _changes(changes: Sensitivity, rec: Recommendation) -> list[str]:
+    out = []
+    if changes.gaps:
+        out.append("Unknown answers that matter:")
+        out += [f"- **{md_text(g.label)}**: could change {md_text(', '.join(g.could_change))}"
+                for g in changes.gaps]
+        out.append("")
+    out.append("What would change the triage level:")
+    out += _change_items(changes.level) or ["- no single answer"]
+    for o in rec.ranking[:3]:
+        out += ["", f"What would move **{md_text(o.therapy.name)}** (now {o.rank}):"]
+        out += _change_items(changes.options.get(o.therapy.id, ())) or ["- no single answer"]
+    return out
+
+
+def _change_items(items: Iterable) -> list[str]:
+    """Unknown answers first, then the others; at most MAX_CHANGES."""
+    ordered = sorted(items, key=lambda c: c.now != "unknown")
+    out = [f"- {md_text(c.text())}" for c in ordered[:MAX_CHANGES]]
+    if len(ordered) > MAX_CHANGES:
+        out.append(f"- and {len(ordered) - MAX_CHANGES} more")
+    return out
+
+
+def _detail(o: Option, cite: Citations, vocabulary) -> list[str]:
+    rank = f"{o.rank}{'=' if o.tied else ''}"
+    out = [f"### {rank}. {md_text(o.therapy.name)}", "",
+           f"*{md_text(o.role_title)}: {md_text(o.place_text)}*", "", "Why:"]
+    for reason in o.why:
+        facts = facts_text(reason, vocabulary)
+        out.append(f"- {md_text(reason.text)}" + (f" *({md_text(facts)})*" if facts else "")
+                   + cite(reason.refs))
+    out += _cautions(o, cite, vocabulary)
     if o.doses:
         out += ["", "Dose as published:"]
         for d in o.doses:
-            text = f"- {d.text} ({d.population}){cite(d.refs)}"
+            text = f"- {md_text(d.text)} ({md_text(d.population)}){cite(d.refs)}"
             if d.for_child:
-                text += f"; for this child: **{d.for_child}**"
+                text += f"; for this child: **{md_text(d.for_child)}**"
             if d.note:
-                text += f"; {d.note}"
+                text += f"; {md_text(d.note)}"
             out.append(text)
     return out + [""] + _evidence(o, cite)
 
 
+def _excluded_detail(o: Option, cite: Citations, vocabulary) -> list[str]:
+    out = [f"### {md_text(o.therapy.name)} (not for this child)", "", "Because:"]
+    out += [f"- {md_text(n.text(vocabulary))}{cite(n.refs)}" for n in o.excluded]
+    out += _cautions(o, cite, vocabulary)
+    return out + [""] + _evidence(o, cite)
+
+
+def _cautions(o: Option, cite: Citations, vocabulary) -> list[str]:
+    if not o.cautions:
+        return []
+    ordered = sorted(o.cautions, key=lambda n: list(SEVERITY_TEXT).index(n.severity))
+    return ["", "Cautions:"] + [f"- {md_text(note_text(n, vocabulary))}{cite(n.refs)}"
+                                for n in ordered]
+
+
 def _evidence(o: Option, cite: Citations) -> list[str]:
-    out = ["Evidence:"]
+    out = [f"Evidence (Oxford CEBM level {o.therapy.evidence_level} for this use in "
+           "children):"]
     for e in o.therapy.evidence:
-        size = f", {e.patients} patients" if e.patients else ""
+        size = (f", {e.patients} patient{'s' if e.patients != 1 else ''}" if e.patients else "")
         level = f", level {e.level}" if e.level else ""
-        out.append(f"- {e.population} ({e.design.replace('_', ' ')}{size}{level}): "
-                   f"{e.outcome}{cite((e.ref,))}")
+        via = " (as reported in the seed)" if e.via else ""
+        out.append(f"- {md_text(e.population)} ({e.design.replace('_', ' ')}{size}{level}): "
+                   f"{md_text(e.outcome)}{via}{cite((e.ref,) + ((e.via,) if e.via else ()))}")
     if o.therapy.notes:
         out += ["", "Notes:"]
-        out += [f"- {n.text}{cite(n.refs)}" for n in o.therapy.notes]
-    return out + [""]
-
-
-def _excluded(rec: Recommendation, cite: Citations) -> list[str]:
-    out = ["## Excluded options", ""]
-    if not rec.excluded:
-        return out + ["None.", ""]
-    for o in rec.excluded:
-        out.append(f"- **{o.therapy.name}**: "
-                   + " ".join(n.message + cite(n.refs) for n in o.excluded))
-        out += [f"  - also: {n.text()}{cite(n.refs)}" for n in o.cautions]
-        out += [f"  - note: {n.text}{cite(n.refs)}" for n in o.therapy.notes]
-        out += [f"  - evidence: {e.population}: {e.outcome}{cite((e.ref,))}"
-                for e in o.therapy.evidence]
+        out += [f"- {md_text(n.text)}{cite(n.refs)}" for n in o.therapy.notes]
     return out + [""]

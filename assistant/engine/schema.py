@@ -37,11 +37,14 @@ class Reference(Strict, kw_only=True):
     note: str | None = None
 
     def citation(self) -> str:
-        authors = ", ".join(self.authors[:3]) + (" et al." if len(self.authors) > 3 else "")
-        parts = [p for p in (authors, self.title) if p]
+        """Vancouver-style: "Authors. Title. Journal Year;Volume:Pages." and its ids."""
+        authors = ", ".join(self.authors[:3]) + (", et al" if len(self.authors) > 3 else "")
+        parts = [p.rstrip(".") for p in (authors, self.title) if p]
         where = " ".join(p for p in (self.journal, str(self.year) if self.year else None) if p)
-        if self.volume or self.pages:
-            where += ";" + (self.volume or "") + (f":{self.pages}" if self.pages else "")
+        if self.volume and self.pages:
+            where += f";{self.volume}:{self.pages}"
+        elif self.volume or self.pages:
+            where += f";{self.volume or self.pages}"
         if where:
             parts.append(where)
         text = ". ".join(parts) + "."
@@ -54,12 +57,25 @@ class Reference(Strict, kw_only=True):
         return text
 
 
+class FitRow(Strict, kw_only=True):
+    """One row of a therapy's ``fit`` table (see ``pathway_data.Row``)."""
+
+    id: str
+    when: Condition | None = None
+    then: Literal["preferred", "suited", "unsuited", "absent"]
+    because: str
+    refs: tuple[str, ...]
+
+
 # --- therapies ----------------------------------------------------------------------------
 
 Design = Literal["case_report", "case_series", "cohort", "registry", "rct", "open_label_trial",
                  "systematic_review", "review", "consensus", "survey", "monograph"]
-Availability = Literal["oral_cheap", "hospital_iv", "biologic", "topical", "procedure"]
-Route = Literal["oral", "iv", "sc", "im", "intralesional", "topical", "procedure"]
+Availability = Literal["oral_cheap", "hospital_iv", "biologic", "targeted_oral", "topical",
+                       "procedure", "action"]
+RoleId = Literal["infection", "metabolic", "disease_control", "calcinosis_directed", "local"]
+Severity = Literal["contraindicated", "major", "minor"]
+Route = Literal["oral", "iv", "sc", "im", "intralesional", "topical", "procedure", "action"]
 
 
 class Sourced(Strict, kw_only=True):
@@ -103,24 +119,34 @@ class Evidence(Strict, kw_only=True):
 class Caution(Strict, kw_only=True):
     """A caution or contraindication, evaluated against the consult's facts.
 
-    With no ``when`` it always applies. ``effect: exclude`` removes the therapy (with
-    ``message`` as the stated reason); ``caution`` keeps it and shows the message.
+    With no ``when`` it always applies. ``severity``: ``contraindicated`` removes the
+    therapy (``message`` is the stated reason); ``major`` ranks it below the options of its
+    role that have none, and shows the message; ``minor`` only shows it.
     """
 
     id: str
     when: Condition | None = None
-    effect: Literal["caution", "exclude"]
+    severity: Severity
     message: str
     refs: tuple[str, ...]
 
 
 class Therapy(Strict, kw_only=True):
+    """An option the pathway can place: a drug, a procedure or an action (culture and
+    antibiotics, work-up, referral). ``fit``: a decision table (``preferred``, ``suited``,
+    ``unsuited``, ``absent``) saying when it suits this child; without one it suits."""
+
     id: str
     name: str
-    kind: Literal["drug", "procedure"]
+    kind: Literal["drug", "procedure", "action"]
+    role: RoleId
     routes: tuple[Route, ...]
     availability: Availability
+    # Oxford CEBM 2011 level (1 best .. 5) of the best evidence for this use in children;
+    # evidence from adults only, or indirect, is one level lower (see README)
+    evidence_level: Literal[1, 2, 3, 4, 5]
     mechanism: Sourced
+    fit: tuple[FitRow, ...] = ()
     doses: tuple[Dose, ...] = ()
     evidence: tuple[Evidence, ...]
     time_to_response: Sourced | None = None
@@ -169,11 +195,37 @@ class CaseAction(Strict, kw_only=True):
     outcome: str | None = None
 
 
+Level = Literal["urgent", "soon", "routine"]
+
+
+class Expectation(Strict, kw_only=True):
+    """What the literature says the result must show for a case, written before the engine
+    was run on it. Every field but ``why`` and ``refs`` is optional."""
+
+    why: str
+    refs: tuple[str, ...]
+    level: Level | None = None                 # exactly this triage level
+    level_at_least: Level | None = None        # this level or a more severe one
+    scope: str | None = None                   # the pathway's stages
+    activity: str | None = None
+    first_role: RoleId | None = None           # role of the first option
+    first: tuple[str, ...] = ()                # any of these therapies first
+    top3_include: tuple[str, ...] = ()
+    top3_exclude: tuple[str, ...] = ()
+    top3_exclude_roles: tuple[RoleId, ...] = ()
+    excluded: tuple[str, ...] = ()             # must be "not for this child"
+    order: tuple[tuple[str, str], ...] = ()    # each pair: the first ranks above the second
+    gaps_include: tuple[str, ...] = ()         # unknown answers listed as gaps that matter
+
+
 class Case(Strict, kw_only=True):
     id: str
     name: str
     ref: str
     title: str
+    tags: tuple[str, ...] = ()
+    difficulty: Literal[1, 2, 3] | None = None
+    source_text: Literal["abstract", "full_text"] | None = None   # what the authors of the file read
     vignette: str                    # as the paper tells it, with the paper's own units
     answers: dict[str, Any]          # replay-format answers keyed by question id
     done: tuple[CaseAction, ...] = ()            # what was done, in order
@@ -182,3 +234,13 @@ class Case(Strict, kw_only=True):
     authors_choice: tuple[str, ...] = ()
     outcome: str
     notes: tuple[Sourced, ...] = ()              # seed errors and disagreements that matter
+    expect: Expectation | None = None
+
+
+class ConstructedCase(Strict, kw_only=True):
+    """An edge case built to exercise a rule (``tests/cases/``): not a published patient."""
+
+    id: str
+    title: str
+    answers: dict[str, Any]
+    expect: Expectation

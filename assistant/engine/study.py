@@ -17,6 +17,7 @@ from typing import Any
 from . import yamlfile
 from .errors import LoadError
 from .explain import show_value
+from .result_view import result_view, step_line
 from .facts import UNKNOWN, DrugEntry
 from .library import Library
 from .recommend import Recommendation, recommend
@@ -123,7 +124,7 @@ def compare(reference: Session, trainee: Session, library: Library) -> list[Mism
         if qid not in expected:
             continue
         want = expected[qid]
-        shown_want = show_value(dialog, qid, want, labels=True)
+        shown_want = show_value(dialog, qid, want)
         prompt = dialog.questions[qid].prompt
         if qid not in given:
             out.append(Mismatch(qid, "not_asked", shown_want, "not asked",
@@ -133,7 +134,7 @@ def compare(reference: Session, trainee: Session, library: Library) -> list[Mism
         got = given[qid]
         if _same(want, got):
             continue
-        shown_got = show_value(dialog, qid, got, labels=True)
+        shown_got = show_value(dialog, qid, got)
         out += _explain(library, qid, prompt, want, got, shown_want, shown_got, expected)
     return out
 
@@ -229,21 +230,25 @@ def _triage(commitment: Commitment, assistant: Recommendation) -> Part:
 
 
 def _therapy(commitment: Commitment, assistant: Recommendation, case: Case) -> Part:
-    """Full marks for the assistant's first choice, or the authors' choice when the
-    evidence ranks it in the first three; half for either lower down; none when excluded
-    for this patient (even when the authors chose it: the ranking follows the evidence)."""
-    ranked = [o.therapy.id for o in assistant.ranking]
+    """Full marks for the assistant's first choice, or for the authors' choice when the
+    assistant ranks it in the first three or as a first choice of its own role; half for
+    the authors' choice lower down or another of the first three; none when it is not for
+    this patient (even when the authors chose it: the pathway follows the evidence)."""
+    placed = {o.therapy.id: o for o in assistant.ranking}
     choice, out_of = commitment.therapy, WEIGHTS["therapy"]
     authors = choice in case.authors_choice
-    if choice not in ranked:
-        return Part("therapy", 0, out_of, "excluded for this patient by the assistant"
+    if choice not in placed:
+        return Part("therapy", 0, out_of, "not for this patient, by the assistant"
                     + (" (the authors' choice: see where they and the evidence differ)"
                        if authors else ""))
-    rank = ranked.index(choice) + 1
+    option = placed[choice]
+    rank = option.rank or len(placed)
     if rank == 1:
         return Part("therapy", out_of, out_of, "the assistant's first choice for these facts")
-    if authors and rank <= 3:
-        return Part("therapy", out_of, out_of, f"the authors' choice, ranked {rank}")
+    if authors and (rank <= 3 or option.place == "first"):
+        where = f"ranked {rank}" if rank <= 3 else (
+            f"a first choice of {option.role_title.lower()}, ranked {rank}")
+        return Part("therapy", out_of, out_of, f"the authors' choice, {where}")
     if authors or rank <= 3:
         return Part("therapy", out_of / 2, out_of,
                     ("the authors' choice, but " if authors else "") + f"ranked {rank} by the "
@@ -260,13 +265,7 @@ def reveal_markdown(result: Round, library: Library) -> str:
 
     def names(tid: str) -> str:
         return library.knowledge.therapies[tid].name
-    refs: list[str] = [case.ref]
-    refs += [r for f in rec.triage.flags for r in f.refs]
-    refs += [r for o in rec.ranking[:5] for e in o.contributions for r in e.refs]
-    refs += [r for n in case.notes for r in n.refs]
-    refs += [r for o in rec.ranking + rec.excluded if o.therapy.id in case.authors_choice
-             for r in o.references()]
-    cite = Citations(list(dict.fromkeys(refs)))
+    cite = Citations()
     c = result.commitment
     out = [f"# {md_text(case.title)}{cite((case.ref,))}", "",
            f"## Your score: {result.score} / 100", "", "| part | points | why |", "|---|---|---|"]
@@ -279,16 +278,22 @@ def reveal_markdown(result: Round, library: Library) -> str:
         out.append(f"- Override of the assistant's first choice: **{names(c.override)}**: "
                    f"{md_text(c.override_reason or '(no reason given)')}")
     out += ["", "## Your answers compared with the case", ""]
-    out += ([f"- **{m.question}** ({m.kind.replace('_', ' ')}): you gave *{md_text(m.given)}*. "
+    out += ([f"- **{md_text(library.vocabulary.label(m.question))}** "
+             f"({m.kind.replace('_', ' ')}): you gave *{md_text(m.given)}*. "
              f"{md_text(m.explanation)}" for m in result.mismatches]
             or ["Every fact matches the case."])
-    out += ["", f"## The assistant, on the case facts: triage {rec.triage.level.upper()}", ""]
-    out += [f"- {f.level}: {f.message}{cite(f.refs)}" for f in rec.triage.flags]
-    out += ["", "Ranked options (top five):", ""]
-    for i, o in enumerate(rec.ranking[:5], 1):
-        main = sorted(o.contributions, key=lambda e: -abs(e.points))[:3]
-        out.append(f"{i}. **{o.therapy.name}** (score {o.score:g}): "
-                   + "; ".join(f"{e.points:+g} {md_text(e.reason)}{cite(e.refs)}" for e in main))
+    view = result_view(rec, library.vocabulary)
+    out += ["", f"## The assistant, on the case facts: {view.headline} ({view.counts})", ""]
+    out += [f"- {f.level}: {md_text(f.message)}{cite(f.refs)}" for f in rec.triage.flags]
+    out += ["", "The pathway, step by step:", ""]
+    out += [f"{i}. {md_text(step_line(s, library.vocabulary))}: {md_text(s.reason.text)}"
+            f"{cite(s.reason.refs)}" for i, s in enumerate(rec.steps, 1)]
+    out += ["", "First options:", ""]
+    for o in rec.ranking[:5]:
+        why = o.why[-1] if o.why else None
+        out.append(f"{o.rank}{'=' if o.tied else ''}. **{md_text(o.therapy.name)}** "
+                   f"({md_text(o.role_title.lower())}, {o.place_text})"
+                   + (f": {md_text(why.text)}{cite(why.refs)}" if why else ""))
     out += ["", "## What the authors did", ""]
     out += [f"- {a.text}" + (f" Outcome: {a.outcome}" if a.outcome else "") for a in case.done]
     out += [f"- Recommended: {text}" for text in dict.fromkeys(a.text for a in case.recommended)]
@@ -312,15 +317,15 @@ def _disagreements(case: Case, rec: Recommendation, cite: Citations,
         if tid in ranked[:3]:
             continue
         if tid in excluded:
-            where = "excludes it: " + excluded[tid].reason
             option = excluded[tid]
+            where = "does not offer it for this child: " + md_text(option.reason)
         else:
             option = rec.ranking[ranked.index(tid)]
-            against = [e for e in option.contributions if e.points < 0]
-            where = (f"ranks it {ranked.index(tid) + 1} of {len(ranked)}: "
-                     + "; ".join(f"{e.points:+g} {e.reason}{cite(e.refs)}" for e in against))
+            why = "; ".join(f"{md_text(r.text)}{cite(r.refs)}" for r in option.why)
+            where = (f"places it {option.rank} of {len(ranked)} "
+                     f"({md_text(option.role_title.lower())}, {option.place_text}): {why}")
         out.append(f"- The authors chose **{names(tid)}**; the assistant {where}")
-        out += [f"  - {n.text}{cite(n.refs)}" for n in option.therapy.notes]
+        out += [f"  - {md_text(n.text)}{cite(n.refs)}" for n in option.therapy.notes]
     return out
 
 

@@ -28,6 +28,11 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--report", type=Path, metavar="PATH",
                      help="also write the Markdown consult report to PATH")
     sub.add_parser("check", help="validate the knowledge base and dialogs")
+    cases = sub.add_parser("cases", help="run the clinical case corpus: each case's expected "
+                                         "properties against the engine")
+    cases.add_argument("folders", nargs="*", type=Path, metavar="FOLDER",
+                       help="also run the constructed cases in these folders (tests/cases)")
+    cases.add_argument("--json", action="store_true", help="one JSON object per case")
     study = sub.add_parser("study", help="trainee self-study on the published cases")
     study.add_argument("--plain", action="store_true", default=argparse.SUPPRESS,
                        help="a line-by-line study session instead of the app")
@@ -55,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
             from ..engine.check import check
 
             return _report_check(check(args.root))
+        if args.command == "cases":
+            from .cases_command import run as run_cases
+
+            return run_cases(args.root, args.folders, args.json, sys.stdout)
         if args.command == "study":
             from .study_command import run as run_study
 
@@ -84,28 +93,32 @@ def main(argv: list[str] | None = None) -> int:
 def _replay(root: Path | None, file: Path, as_json: bool, strict: bool,
             report: Path | None) -> int:
     from ..engine.library import load
+    from ..engine.recommend import what_would_change
     from ..engine.replay import replay
+    from ..engine.result_view import result_view
 
     result = replay(file, strict=strict, library=load(root))
-    data = result.to_json()
     if report is not None:
+        from datetime import datetime
+
         from ..engine.report import consult_report
 
-        text = consult_report(result.recommendation(), result.session.facts, result.library)
+        text = consult_report(result.recommendation(), result.session, result.library,
+                              datetime.now().astimezone())
         try:
             report.write_text(text, encoding="utf-8")
         except OSError as exc:
             print(f"cannot write the report: {literal(exc)}", file=sys.stderr)
             return 1
     if as_json:
+        data = result.to_json()
+        data["what_would_change"] = what_would_change(result.session.facts,
+                                                      result.library).to_json()
         print(dumps(data))
         return 0
-    for line in data["transcript"]:
-        print(f"? {literal(line['question'])}\n  {literal(line['answer'])}")
-    print("\nFacts:")
-    for key, value in data["facts"].items():
-        print(f"  {key}: {literal(dumps(value) if isinstance(value, (dict, list)) else value)}")
-    print("\n".join(result_lines(data)))
+    for step, answer in result.session.steps():
+        print(f"? {literal(step.prompt)}\n  {literal(answer.shown)}")
+    print("\n".join(result_lines(result_view(result.recommendation(), result.library.vocabulary))))
     for warning in result.warnings:
         print(f"warning: {literal(warning)}", file=sys.stderr)
     return 0

@@ -7,6 +7,7 @@ from typing import TextIO
 from ..engine.errors import AnswerError
 from ..engine.library import Library
 from ..engine.recommend import recommend
+from ..engine.result_view import result_view
 from ..engine.record import answer_rows
 from ..engine.session import Session, Step
 from .text import literal, result_lines
@@ -56,7 +57,8 @@ class PlainChat:
         self.say("\nThe consult is complete.")
         self.show_answers()
         if self.show_result:
-            self.say("\n".join(result_lines(recommend(self.session.facts, self.library).to_json())))
+            view = result_view(recommend(self.session.facts, self.library), self.library.vocabulary)
+            self.say("\n".join(result_lines(view)))
         return 0
 
     def ask(self, step: Step) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..engine.result_view import ResultView
 
 # Control characters (escape sequences included) and the Unicode line separators are shown
 # as visible escapes, never sent raw to a terminal.
@@ -24,17 +27,25 @@ def dumps(data: Any, indent: int | None = 2) -> str:
     return json.dumps(data, ensure_ascii=False, indent=indent).translate(_JSON_RAW)
 
 
-def result_lines(data: dict[str, Any]) -> list[str]:
-    """The engine's result as text: triage first, then ranked options and exclusions."""
-    out = [f"\nTriage: {data['triage']['level'].upper()}"]
-    for flag in data["triage"]["flags"]:
-        out.append(f"  [{flag['level']}] {literal(flag['message'])}")
-        if flag.get("action"):
-            out.append(f"      → {literal(flag['action'])}")
-    out.append("\nRanked options:")
-    for i, option in enumerate(data["ranking"], 1):
-        out.append(f"  {i:2}. {literal(option['name'])} (score {option['score']:g})")
-    for option in data["excluded"]:
-        out.append(f"  excluded: {literal(option['name'])}: {literal(option['reason'])}")
-    out.append(f"\n{data['disclaimer']}")
+def result_lines(view: ResultView) -> list[str]:
+    """The engine's result as plain text: triage, the pathway, the first steps, the options
+    by role and what is not for this child."""
+    out = [f"\nTriage: {view.headline} ({view.counts})"]
+    for flag in view.flags:
+        out.append(f"  [{flag.level}] {literal(flag.message)}")
+        if flag.action:
+            out.append(f"      → {literal(flag.action)}")
+    out.append("\nThe pathway:")
+    out += [f"  {i}. {literal(line)}" for i, line in enumerate(view.path, 1)]
+    out.append("\nFirst steps:")
+    out += [f"  {o.rank}. {literal(o.name)} ({literal(o.place)})" for o in view.first_steps]
+    for group in view.groups:
+        out.append(f"\n{literal(group.title)} ({group.status}): {literal(group.because)}")
+        for o in group.options:
+            out.append(f"  {o.rank:>3} {literal(o.name)}: {literal(o.place)}")
+            out += [f"        ! {literal(c)}" for c in o.cautions]
+    if view.excluded:
+        out.append("\nNot for this child:")
+        out += [f"  {literal(o.name)}: {literal(o.because)}" for o in view.excluded]
+    out.append(f"\n{view.disclaimer}")
     return out

@@ -1,12 +1,17 @@
-"""The result: triage banner, ranked table, the selected option in detail, exclusions.
+"""The result: triage banner, then the options by role beside the selected row in detail.
 
-Everything comes from ``recommend`` and the engine's Markdown; this module is imported
-only when a consult is complete (Markdown rendering stays off the start-up path).
+The first row is the summary (the pathway step by step, the first steps, the gaps and what
+would change them, what is not for this child); then each role with its options, then the
+options not for this child. Everything shown comes from the engine (``recommend``,
+``result_view`` and the report's Markdown); this module decides nothing and is imported only
+when a consult is complete (Markdown rendering stays off the start-up path).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,14 +21,25 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Markdown, Static
 
 from ....engine.library import Library
+from ....engine.recommend import Option, Recommendation, RoleGroup, recommend
 from ....engine.record import replay_yaml
-from ....engine.recommend import Option, Recommendation, recommend
-from ....engine.report import consult_report, option_markdown
-from ....engine.rules import LEVEL_TEXT
+from ....engine.report import consult_report, md_text, option_markdown, summary_markdown
+from ....engine.result_view import ResultView, result_view
 from ....engine.session import Session
 from ...text import literal
 from ...userdata import atomic_write
 from .export import ExportScreen
+
+
+@dataclass(frozen=True)
+class _Row:
+    """What a table row stands for: the summary, a role heading, the heading of the options
+    not for this child, or an option."""
+
+    kind: Literal["summary", "role", "excluded", "option"]
+    option: Option | None = None
+    group: RoleGroup | None = None
+
 
 class ResultScreen(Screen):
     BINDINGS = [
@@ -37,13 +53,19 @@ class ResultScreen(Screen):
         super().__init__()
         self.library, self.session = library, session
         self.recommendation: Recommendation = recommend(session.facts, library)
-        self.rows: list[tuple[Option, int | None]] = (
-            [(o, i) for i, o in enumerate(self.recommendation.ranking, 1)]
-            + [(o, None) for o in self.recommendation.excluded])
+        self.view: ResultView = result_view(self.recommendation, library.vocabulary)
+        self.rows: list[_Row] = [_Row("summary")]
+        for group in self.recommendation.groups:
+            self.rows.append(_Row("role", group=group))
+            self.rows += [_Row("option", option=o) for o in group.options]
+        if self.recommendation.excluded:
+            self.rows.append(_Row("excluded"))
+            self.rows += [_Row("option", option=o) for o in self.recommendation.excluded]
+        self._summary: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(self._banner(), id="banner",
-                     classes=f"-{self.recommendation.triage.level}")
+        with VerticalScroll(id="banner", classes=f"-{self.recommendation.triage.level}"):
+            yield Static(self._banner())
         with Horizontal(id="result-body"):
             yield DataTable(id="ranking", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="detail"):
@@ -53,20 +75,33 @@ class ResultScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("#", "Score", "Option")
-        for option, rank in self.rows:
-            if rank is None:
-                table.add_row("–", Text("excl.", style="italic"),
-                              Text(literal(option.therapy.name), style="dim strike"))
+        table.add_columns("#", "Option", "Place")
+        for row in self.rows:
+            if row.kind == "summary":
+                table.add_row("", Text("Summary: pathway and gaps", style="bold"), "")
+            elif row.kind == "excluded":
+                table.add_row("", Text("Not for this child", style="bold"), "")
+            elif row.group is not None:
+                table.add_row("", Text(literal(row.group.title), style="bold underline"),
+                              Text(self._status(row.group), style="italic"))
             else:
-                table.add_row(str(rank), f"{option.score:g}", Text(literal(option.therapy.name)))
+                o = row.option
+                assert o is not None
+                if o.excluded:
+                    table.add_row("–", Text(literal(o.therapy.name), style="dim strike"),
+                                  Text("not for this child", style="dim"))
+                else:
+                    table.add_row(f"{o.rank}{'=' if o.tied else ''}",
+                                  Text(literal(o.therapy.name)), o.place_text)
         table.focus()
         self._show(0)
 
+    def _status(self, group: RoleGroup) -> str:
+        return next(g.status for g in self.view.groups if g.title == group.title)
+
     def _banner(self) -> Text:
-        triage = self.recommendation.triage
-        text = Text(f"Triage: {LEVEL_TEXT[triage.level]}", style="bold")
-        for flag in triage.flags:
+        text = Text(f"Triage: {self.view.headline} ({self.view.counts})", style="bold")
+        for flag in self.view.flags:
             text.append(f"\n⚠ {flag.level}: {literal(flag.message)}")
             if flag.action:
                 text.append(f" → {literal(flag.action)}")
@@ -75,17 +110,29 @@ class ResultScreen(Screen):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show(event.cursor_row)
 
-    def _show(self, row: int) -> None:
-        if 0 <= row < len(self.rows):
-            option, rank = self.rows[row]
-            self.query_one("#detail-text", Markdown).update(
-                option_markdown(option, rank, self.library))
-            self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
+    def _show(self, index: int) -> None:
+        if not 0 <= index < len(self.rows):
+            return
+        row = self.rows[index]
+        if row.option is not None:
+            text = option_markdown(row.option, self.library)
+        elif row.group is not None:
+            text = (f"## {md_text(row.group.title)} ({self._status(row.group)})\n\n"
+                    f"{md_text(row.group.reason.text)}")
+        else:
+            if self._summary is None:
+                self._summary = summary_markdown(self.recommendation, self.session.facts,
+                                                 self.library)
+            text = self._summary
+        self.query_one("#detail-text", Markdown).update(text)
+        self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
 
     def action_export_report(self) -> None:
         def write(path: Path) -> None:
-            atomic_write(path, consult_report(self.recommendation, self.session.facts,
-                                              self.library))
+            from datetime import datetime
+
+            atomic_write(path, consult_report(self.recommendation, self.session, self.library,
+                                              datetime.now().astimezone()))
 
         self.app.push_screen(ExportScreen("Save the consult report (Markdown)",
                                           "consult-report.md", write))

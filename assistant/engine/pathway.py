@@ -1,0 +1,308 @@
+"""The clinical pathway, run on one consult's facts.
+
+1. Computed facts (is the child on immunosuppression now?) and the stages (scope,
+   infection, disease activity, lesion), each decided by its table over the answers and
+   the facts derived before it.
+2. Each role's status for this child (first, lead, deferred, indicated, maintain, not
+   indicated, absent).
+3. Each option's place within its role: from the role's lines of therapy and the child's
+   trials of them (systemic roles), and the option's own ``fit`` table; then its cautions
+   (contraindicated excludes, major ranks it below the role's options without one).
+
+Every decision keeps the row that made it and the facts behind that row, so the result can
+be explained step by step. Pure and deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .conditions import Condition
+from .explain import Vocabulary, reasons, show_entry
+from .facts import UNKNOWN
+from .history import Trial, entries, line_of, open_line, trials
+from .pathway_data import ROLE_STATUS_RANK, Computed, Pathway, Role, RoleStatus
+from .schema import Caution, Therapy
+from .tables import decide
+
+Place = Literal["first", "optimise", "continue", "option", "later", "tried"]
+PLACES: tuple[Place, ...] = ("first", "optimise", "continue", "option", "later", "tried")
+PLACE_TEXT: dict[Place, str] = {
+    "first": "first choice now", "optimise": "optimise what the child is on",
+    "continue": "continue", "option": "an option", "later": "later, if the first choices fail",
+    "tried": "tried before without adequate response"}
+_COURSE_PLACE: dict[str, Place] = {
+    "continue": "continue", "give_time": "continue", "optimise": "optimise",
+    "failing": "tried", "stopped_failed": "tried", "stopped_good": "option",
+    "stopped_other": "option"}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One step of an explanation: what was decided, from which facts, on what evidence."""
+
+    text: str
+    facts: dict[str, str] = field(default_factory=dict)   # subject -> shown value
+    refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A stage or role decided by a table row."""
+
+    subject: str               # stage or role id
+    title: str
+    value: str
+    label: str
+    row: str                   # the row's id
+    reason: Reason
+
+
+@dataclass(frozen=True)
+class Note:
+    """A caution or exclusion; ``missing`` lists the unknown facts it could not check."""
+
+    id: str
+    message: str
+    refs: tuple[str, ...]
+    facts: dict[str, str]
+    severity: str = "minor"
+    missing: tuple[str, ...] = ()
+
+    def text(self, vocabulary: Vocabulary | None = None) -> str:
+        if self.missing:
+            names = [vocabulary.label(m) if vocabulary else m for m in self.missing]
+            return f"not checked ({', '.join(names)} unknown): {self.message}"
+        return self.message
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one option stands for this child: placed in its role, or excluded."""
+
+    therapy: Therapy
+    role_status: RoleStatus
+    place: Place | None               # None when excluded
+    line: int | None
+    why: tuple[Reason, ...]
+    cautions: tuple[Note, ...]
+    excluded: tuple[Note, ...]
+    trial: Trial | None = None
+
+    @property
+    def major(self) -> bool:
+        return any(n.severity == "major" and not n.missing for n in self.cautions)
+
+
+@dataclass(frozen=True)
+class PathwayResult:
+    facts: Mapping[str, Any]           # answers plus every derived fact
+    steps: tuple[Decision, ...]        # computed facts and stages, in order
+    roles: tuple[Decision, ...]        # each role's status, in pathway order
+    placements: tuple[Placement, ...]  # every option not absent for this child
+    trials: Mapping[str, Trial]
+
+
+def run(facts: Mapping[str, Any], pathway: Pathway, therapies: Mapping[str, Therapy],
+        vocabulary: Vocabulary) -> PathwayResult:
+    derived: dict[str, Any] = dict(facts)
+    steps: list[Decision] = []
+    for computed in pathway.computed:
+        value, reason = _computed(computed, facts)
+        derived[computed.id] = value
+        steps.append(Decision(computed.id, computed.title, value,
+                              vocabulary.show(computed.id, value), computed.id, reason))
+    for stage in pathway.stages:
+        row = decide(stage.rows, derived, f"stage {stage.id}")
+        derived[stage.id] = row.then
+        steps.append(Decision(stage.id, stage.title, row.then, stage.label(row.then), row.id,
+                              _reason(row.because, row.when, row.refs, derived, vocabulary)))
+    roles: dict[str, Decision] = {}
+    for role in pathway.roles:
+        row = decide(role.status, derived, f"role {role.id}")
+        roles[role.id] = Decision(role.id, role.title, row.then, row.then, row.id,
+                                  _reason(row.because, row.when, row.refs, derived, vocabulary))
+    history = trials(facts, pathway.history, pathway.class_therapies)
+    placer = _Placer(pathway, therapies, derived, roles, history, vocabulary)
+    placements = tuple(p for t in therapies.values() if (p := placer.place(t)) is not None)
+    return PathwayResult(derived, tuple(steps), tuple(roles.values()), placements, history)
+
+
+def role_rank(pathway: Pathway, status: RoleStatus, role: str) -> tuple[int, int]:
+    """Where a role comes in the order of the result: by status, then precedence."""
+    return ROLE_STATUS_RANK[status], pathway.precedence.index(role)
+
+
+def _reason(because: str, when: Condition | None, refs: tuple[str, ...],
+            facts: Mapping[str, Any], vocabulary: Vocabulary) -> Reason:
+    return Reason(because, reasons(when, facts, vocabulary) if when is not None else {}, refs)
+
+
+def _computed(computed: Computed, facts: Mapping[str, Any]) -> tuple[str, Reason]:
+    """Whether the child is on one of the computed fact's therapies now."""
+    value = facts.get("prior_treatments")
+    if value is UNKNOWN or value is None:
+        return "unknown", Reason(computed.because, {"prior_treatments": "unknown"},
+                                 computed.refs)
+    mine = [e for e in entries(facts)
+            if e.therapy in computed.therapies or e.drug_class in computed.classes]
+    current = [e for e in mine if e.current is True]
+    maybe = [e for e in mine if e.current is None]
+    chosen, result = ((current, "on_treatment") if current else
+                      (maybe, "unknown") if maybe else ([], "off_treatment"))
+    shown = "; ".join(show_entry(e) for e in chosen) or "none of these now"
+    return result, Reason(computed.because, {"prior_treatments": shown}, computed.refs)
+
+
+class _Placer:
+    def __init__(self, pathway: Pathway, therapies: Mapping[str, Therapy],
+                 facts: dict[str, Any], roles: dict[str, Decision],
+                 history: Mapping[str, Trial], vocabulary: Vocabulary):
+        self.pathway, self.therapies, self.facts, self.roles = pathway, therapies, facts, roles
+        self.history, self.vocabulary = history, vocabulary
+        self._open: dict[str, int] = {}
+        self._blocked: dict[str, set[str]] = {}
+
+    def place(self, therapy: Therapy) -> Placement | None:
+        role_decision = self.roles[therapy.role]
+        status: RoleStatus = role_decision.value  # type: ignore[assignment]
+        if status == "absent":
+            return None
+        fit_row = decide(therapy.fit, self.facts, f"fit of {therapy.id}") if therapy.fit else None
+        if fit_row is not None and fit_row.then == "absent":
+            return None
+        why = [role_decision.reason]
+        excluded, cautions = self.cautions(therapy)
+        if fit_row is not None:
+            fit_reason = _reason(fit_row.because, fit_row.when, fit_row.refs, self.facts,
+                                 self.vocabulary)
+            if fit_row.then == "unsuited":
+                excluded.insert(0, Note(fit_row.id, fit_row.because, fit_row.refs,
+                                        fit_reason.facts, "contraindicated"))
+            else:
+                why.append(fit_reason)
+        if status == "not_indicated":
+            excluded.insert(0, Note(role_decision.row, role_decision.reason.text,
+                                    role_decision.reason.refs, role_decision.reason.facts,
+                                    "contraindicated"))
+        role = self.pathway.role(therapy.role)
+        line = line_of(role, therapy.id)
+        trial = self.history.get(therapy.id)
+        place = self._place_in_role(role, status, therapy, line, trial,
+                                    fit_row.then if fit_row is not None else None, why)
+        if place is None and not excluded:
+            excluded.append(Note(role_decision.row, role_decision.reason.text,
+                                 role_decision.reason.refs, role_decision.reason.facts,
+                                 "contraindicated"))
+        if excluded:
+            return Placement(therapy, status, None, line, tuple(why), tuple(cautions),
+                             tuple(excluded), trial)
+        return Placement(therapy, status, place, line, tuple(why), tuple(cautions), (), trial)
+
+    def _place_in_role(self, role: Role, status: RoleStatus, therapy: Therapy,
+                       line: int | None, trial: Trial | None, fit: str | None,
+                       why: list[Reason]) -> Place | None:
+        if trial is not None:
+            why.append(Reason(f"{_trial_text(trial)}: {trial.row.because}",
+                              {"prior_treatments": "; ".join(show_entry(e)
+                                                             for e in trial.entries)},
+                              trial.row.refs))
+            place = _COURSE_PLACE[trial.course]
+            if status == "maintain" and place not in ("continue", "optimise"):
+                return None
+            return place
+        if status == "maintain":
+            return None
+        if fit == "preferred":
+            return "first"
+        if line is None:
+            return "option"
+        opened = self.open_line(role)
+        why.append(self._line_reason(role, line, opened))
+        if status == "assess":      # nothing new starts before the assessment
+            return "later"
+        if line == opened:
+            return "first"
+        return "option" if line < opened else "later"
+
+    def open_line(self, role: Role) -> int:
+        if role.id not in self._open:
+            blocked = {t for line in role.lines for t in line.therapies if self._blocks(t)}
+            self._blocked[role.id] = blocked
+            self._open[role.id] = open_line(role, self.history, blocked)
+        return self._open[role.id]
+
+    def _blocks(self, therapy_id: str) -> bool:
+        """A therapy that cannot be given here does not hold its line open."""
+        therapy = self.therapies.get(therapy_id)
+        if therapy is None:
+            return True
+        excluded, _ = self.cautions(therapy)
+        fit_row = decide(therapy.fit, self.facts, f"fit of {therapy.id}") if therapy.fit else None
+        return bool(excluded) or (fit_row is not None and fit_row.then in ("unsuited", "absent"))
+
+    def _line_reason(self, role: Role, line: int, opened: int) -> Reason:
+        spec = role.lines[line - 1]
+        if opened == 1:
+            text = f"Line {line} of {role.title.lower()}: {spec.because}"
+        else:
+            done = [t for earlier in role.lines[:opened - 1] for t in earlier.therapies]
+            tried = [self.history[t] for t in done if t in self.history]
+            summary = "; ".join(f"{_trial_text(t)}" for t in tried)
+            blocked = [self.therapies[t].name for t in done
+                       if t in self._blocked.get(role.id, set())]
+            if blocked:
+                summary += ("; " if summary else "") + "not possible here: " + ", ".join(blocked)
+            text = (f"Line {line} of {role.title.lower()}: {spec.because} "
+                    f"(line {opened - 1} done: {summary})" if line >= opened else
+                    f"Line {line} of {role.title.lower()}: {spec.because}")
+        return Reason(text, {}, spec.refs)
+
+    def cautions(self, therapy: Therapy) -> tuple[list[Note], list[Note]]:
+        """(exclusions, cautions) from the therapy's cautions and the access constraints."""
+        excluded, shown = _access(therapy, self.facts)
+        for c in therapy.cautions:
+            note = self._caution(c)
+            if note is None:
+                continue
+            (excluded if note.severity == "contraindicated" and not note.missing
+             else shown).append(note)
+        return excluded, shown
+
+    def _caution(self, c: Caution) -> Note | None:
+        if c.when is None:
+            return Note(c.id, c.message, c.refs, {}, c.severity)
+        if c.when.holds(self.facts):
+            return Note(c.id, c.message, c.refs, reasons(c.when, self.facts, self.vocabulary),
+                        c.severity)
+        missing = c.when.undecided(self.facts)
+        if missing:
+            return Note(c.id, c.message, c.refs, {}, c.severity, tuple(missing))
+        return None
+
+
+def _trial_text(trial: Trial) -> str:
+    return "; ".join(show_entry(e) for e in trial.entries)
+
+
+def _access(therapy: Therapy, facts: Mapping[str, Any]) -> tuple[list[Note], list[Note]]:
+    """IV access and biologic availability: (exclusions when known false, notes when
+    unknown). These need no clinical judgement."""
+    excluded: list[Note] = []
+    unchecked: list[Note] = []
+    checks = ((set(therapy.routes) == {"iv"}, "iv_access", "no_iv_access",
+               "No IV access: this option is given only by IV infusion.",
+               "This option is given only by IV infusion."),
+              (therapy.availability == "biologic", "biologics_available", "no_biologics",
+               "Biologics are not available here.", "This option needs access to a biologic."))
+    for applies, qid, key, if_false, if_unknown in checks:
+        value = facts.get(qid)
+        if not applies or value is True:
+            continue
+        if value is False:
+            excluded.append(Note(key, if_false, (), {qid: "no"}, "contraindicated"))
+        else:
+            unchecked.append(Note(key, if_unknown, (), {}, "minor", (qid,)))
+    return excluded, unchecked

@@ -1,0 +1,106 @@
+"""The result as every front end shows it, computed once: the triage headline and counts,
+the pathway step by step, the first steps, the options by role, what is not for this
+child, and the gaps. Plain strings in the clinician's words (labels, units, option
+names), never internal ids; the app, the plain chat, the report and study mode render them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .explain import Vocabulary
+from .pathway import Decision, Note, Reason
+from .recommend import Option, Recommendation
+from .rules import LEVEL_TEXT, LEVELS
+
+ROLE_STATUS_TEXT = {"first": "first", "lead": "now", "assess": "assess first",
+                    "deferred": "after the infection", "indicated": "also",
+                    "maintain": "continue only"}
+SEVERITY_TEXT = {"contraindicated": "contraindicated", "major": "major caution",
+                 "minor": "note"}
+
+
+@dataclass(frozen=True)
+class FlagLine:
+    level: str
+    message: str
+    action: str | None
+    facts: str
+
+
+@dataclass(frozen=True)
+class OptionLine:
+    rank: str              # "1", "2=" (tied), "–" (excluded)
+    name: str
+    role: str              # the role's title
+    place: str             # "first choice now", "optimise what the child is on" ...
+    because: str           # the most specific reason, one line
+    cautions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GroupView:
+    title: str
+    status: str            # "now", "first", "after the infection", "also", "continue only"
+    because: str
+    options: tuple[OptionLine, ...]
+
+
+@dataclass(frozen=True)
+class ResultView:
+    headline: str                      # "URGENT: same-day hospital review"
+    counts: str                        # "2 urgent · 5 soon · 1 finding"
+    flags: tuple[FlagLine, ...]
+    path: tuple[str, ...]              # one line per stage: "Disease activity: active (CK 450 U/L)"
+    first_steps: tuple[OptionLine, ...]
+    groups: tuple[GroupView, ...]
+    excluded: tuple[OptionLine, ...]
+    disclaimer: str
+
+
+def result_view(rec: Recommendation, vocabulary: Vocabulary) -> ResultView:
+    flags = tuple(FlagLine(f.level, f.message, f.action, vocabulary.line(f.facts))
+                  for f in rec.triage.flags)
+    groups = tuple(GroupView(g.title, ROLE_STATUS_TEXT.get(g.status, g.status), g.reason.text,
+                             tuple(option_line(o, vocabulary) for o in g.options))
+                   for g in rec.groups)
+    return ResultView(LEVEL_TEXT[rec.triage.level], counts(rec), flags,
+                      tuple(step_line(s, vocabulary) for s in rec.steps),
+                      tuple(option_line(o, vocabulary) for o in rec.ranking[:3]), groups,
+                      tuple(option_line(o, vocabulary) for o in rec.excluded), rec.disclaimer)
+
+
+def counts(rec: Recommendation) -> str:
+    """"2 urgent · 5 soon · 1 finding", or "no red flag"."""
+    n = rec.triage.counts()
+    parts = [f"{n[level]} {level}" for level in LEVELS[:2] if n[level]]
+    if n["routine"]:
+        parts.append(f"{n['routine']} finding" + ("s" if n["routine"] > 1 else ""))
+    return " · ".join(parts) or "no red flag"
+
+
+def step_line(step: Decision, vocabulary: Vocabulary) -> str:
+    facts = facts_text(step.reason, vocabulary)
+    return f"{step.title}: {step.label}" + (f" ({facts})" if facts else "")
+
+
+def facts_text(reason: Reason, vocabulary: Vocabulary) -> str:
+    """The facts behind a decision, known ones only ("CK: 450 U/L; Weakness: Mild")."""
+    known = {s: v for s, v in reason.facts.items() if v != "unknown"}
+    return vocabulary.line(known)
+
+
+def option_line(o: Option, vocabulary: Vocabulary) -> OptionLine:
+    if o.excluded:
+        return OptionLine("–", o.therapy.name, o.role_title, "not for this child",
+                          o.excluded[0].message, tuple(note_text(n, vocabulary)
+                                                       for n in o.excluded[1:]))
+    rank = f"{o.rank}{'=' if o.tied else ''}"
+    because = o.why[-1].text if o.why else ""
+    return OptionLine(rank, o.therapy.name, o.role_title, o.place_text, because,
+                      tuple(note_text(n, vocabulary) for n in o.cautions
+                            if n.severity != "minor" and not n.missing))
+
+
+def note_text(n: Note, vocabulary: Vocabulary) -> str:
+    return f"{SEVERITY_TEXT[n.severity]}: {n.text(vocabulary)}"

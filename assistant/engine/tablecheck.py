@@ -1,0 +1,134 @@
+"""Proof that every decision table is complete and free of conflicting rows.
+
+For each table, every fact its rows read gets one value per behaviour (``domains``), and
+every combination of those values is tried: a combination no row matches is a gap, two
+rows that match it with different decisions are a conflict, and a row that matches no
+combination is dead. Tables are small, so the enumeration is exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import product
+from typing import Any
+
+from .domains import Alternative, alternatives, tests_by_subject
+from .library import Library
+from .pathway_data import TRIAL_FACTS, Value
+
+MAX_COMBINATIONS = 2_000_000   # a table reading more is reported, not enumerated
+MAX_EXAMPLES = 3
+
+
+@dataclass(frozen=True)
+class TableProblem:
+    file: str
+    line: int | None
+    table: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.table}: {self.message}"
+
+
+@dataclass(frozen=True)
+class TableReport:
+    table: str
+    combinations: int
+    problems: tuple[TableProblem, ...]
+
+
+def check_tables(library: Library) -> list[TableReport]:
+    """Every table of the pathway and every therapy's fit table, checked."""
+    knowledge = library.knowledge
+    pathway = knowledge.pathway
+    derived = pathway.derived()
+    trial = _trial_values(library)
+    reports = []
+    for name, rows, _ in pathway.tables():
+        kind, _, key = name.partition(" ")
+        origin_table = name if key else "history"
+        domain = trial if kind == "history" else None
+        reports.append(_check(library, name, rows, derived, domain,
+                              lambda row, t=origin_table: knowledge.origins.get((t, row.id))))
+    for therapy in knowledge.therapies.values():
+        if therapy.fit:
+            file, line = knowledge.origins[("therapy", therapy.id)]
+            reports.append(_check(library, f"fit of {therapy.id}", therapy.fit, derived, None,
+                                  lambda row, f=file, li=line: (f, li)))
+    return reports
+
+
+def _trial_values(library: Library) -> dict[str, tuple[Value, ...]]:
+    """The facts one trial of a therapy is read from, with the follow-ups' values."""
+    question = library.dialog.questions["prior_treatments"]
+    out: dict[str, tuple[Value, ...]] = {"current": (Value(value=True, label="yes"),   # type: ignore[arg-type]
+                                                     Value(value=False, label="no"))}  # type: ignore[arg-type]
+    for follow in question.follow_up:
+        if follow.id in TRIAL_FACTS and follow.options:
+            out[follow.id] = tuple(Value(value=o.value, label=o.label) for o in follow.options
+                                   if o.value != "unknown")
+    return out
+
+
+def _check(library: Library, name: str, rows: Sequence[Any],
+           derived: dict[str, tuple[Value, ...]], trial: dict[str, tuple[Value, ...]] | None,
+           origin: Any) -> TableReport:
+    tests = tests_by_subject(row.when for row in rows if row.when is not None)
+    subjects = sorted(tests)
+    domains: list[list[Alternative]] = []
+    for subject in subjects:
+        if trial is not None:
+            domains.append(alternatives(subject, tests[subject], None, {}, trial))
+        elif subject in derived:
+            domains.append(alternatives(subject, tests[subject], None, derived))
+        else:
+            domains.append(alternatives(subject, tests[subject], library.dialog, derived))
+    total = 1
+    for d in domains:
+        total *= len(d)
+    first_file, first_line = origin(rows[0]) or ("knowledge", None)
+    if total > MAX_COMBINATIONS:
+        return TableReport(name, total, (TableProblem(
+            first_file, first_line, name,
+            f"reads {total} combinations of facts, more than the {MAX_COMBINATIONS} checked"),))
+    gaps: list[str] = []
+    conflicts: dict[tuple[str, str], list[str]] = {}
+    used: set[str] = set()
+    for combo in product(*domains):
+        facts = {s: a.value for s, a in zip(subjects, combo, strict=True)}
+        matched = [row for row in rows if row.when is None or row.when.holds(facts)]
+        used.update(row.id for row in matched)
+        if not matched:
+            if len(gaps) < MAX_EXAMPLES:
+                gaps.append(_show(subjects, combo, library))
+            else:
+                gaps.append("")
+        decisions = {row.then for row in matched}
+        if len(decisions) > 1:
+            a, b = matched[0], next(r for r in matched if r.then != matched[0].then)
+            conflicts.setdefault((a.id, b.id), []).append(_show(subjects, combo, library))
+    problems = []
+    if gaps:
+        examples = "; ".join(g for g in gaps if g)
+        problems.append(TableProblem(first_file, first_line, name,
+                                     f"{len(gaps)} combination(s) reach no row, e.g. {examples}"))
+    for (a, b), cases in conflicts.items():
+        file, line = origin(next(r for r in rows if r.id == b)) or (first_file, first_line)
+        problems.append(TableProblem(file, line, name,
+                                     f"rows '{a}' and '{b}' both match {len(cases)} "
+                                     f"combination(s) with different decisions, e.g. {cases[0]}"))
+    for row in rows:
+        if row.id not in used:
+            file, line = origin(row) or (first_file, first_line)
+            problems.append(TableProblem(file, line, name,
+                                         f"row '{row.id}' never matches any combination"))
+    return TableReport(name, total, tuple(problems))
+
+
+def _show(subjects: list[str], combo: Sequence[Alternative], library: Library) -> str:
+    vocabulary = library.vocabulary
+    return ", ".join(f"{vocabulary.label(s)} {a.label}" for s, a in zip(subjects, combo, strict=True))
+
