@@ -84,8 +84,8 @@ def reasons(cond: Condition, facts: Mapping[str, Any], vocabulary: Vocabulary) -
     """The facts behind a condition that holds: subject -> shown value, in reading order.
 
     Under ``any`` (and ``count_at_least``) only the branches that hold count; ``has``,
-    ``has_any`` and ``drug`` tests show only the matching values or entries; a ``not``
-    shows the facts it read.
+    ``has_any`` and ``drug`` tests show only the matching values or entries; a ``not`` of a
+    single test shows the fact it read.
     """
     out: dict[str, str] = {}
     _collect(cond, facts, vocabulary, out)
@@ -100,9 +100,11 @@ def _collect(cond: Condition, facts: Mapping[str, Any], vocabulary: Vocabulary,
                 _collect(child, facts, vocabulary, out)
         return
     if cond.not_ is not None:
-        for subject in cond.not_.subjects():
-            if subject not in out:
-                out[subject] = vocabulary.show(subject, facts.get(subject))
+        # a simple negation shows what it read ("Red flags: none of these"); a compound one
+        # ("no mineral disorder") would list every fact it ruled out, which reads as noise
+        if cond.not_.subject is not None and cond.not_.subject not in out:
+            out[cond.not_.subject] = vocabulary.show(cond.not_.subject,
+                                                     facts.get(cond.not_.subject))
         return
     subject = cond.subject
     assert subject is not None

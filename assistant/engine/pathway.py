@@ -29,6 +29,9 @@ from .tables import decide
 
 Place = Literal["first", "optimise", "continue", "option", "later", "tried"]
 PLACES: tuple[Place, ...] = ("first", "optimise", "continue", "option", "later", "tried")
+PLACE_SHORT: dict[Place, str] = {
+    "first": "first", "optimise": "optimise", "continue": "continue", "option": "option",
+    "later": "later", "tried": "tried"}
 PLACE_TEXT: dict[Place, str] = {
     "first": "first choice now", "optimise": "optimise what the child is on",
     "continue": "continue", "option": "an option", "later": "later, if the first choices fail",

@@ -16,6 +16,8 @@ from .rules import LEVEL_TEXT, LEVELS
 ROLE_STATUS_TEXT = {"first": "first", "lead": "now", "assess": "assess first",
                     "deferred": "after the infection", "indicated": "also",
                     "maintain": "continue only"}
+ROLE_STATUS_SHORT = {"first": "first", "lead": "now", "assess": "assess", "deferred": "waits",
+                     "indicated": "also", "maintain": "continue"}
 SEVERITY_TEXT = {"contraindicated": "contraindicated", "major": "major caution",
                  "minor": "note"}
 

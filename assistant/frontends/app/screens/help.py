@@ -39,8 +39,11 @@ and an unrecognised name is kept as typed and flagged.
 | Ctrl+T | light or dark theme |
 | Ctrl+Q | quit (every answer is already saved) |
 
-On the result: **m** saves the consult report (Markdown), **s** saves the session as a
-replay file (`triage replay FILE`), **Esc** goes back to change answers.
+On the result: the first row is the summary (the pathway step by step, the gaps and what
+would change the result), then each role with its options in order, then what is not for
+this child; the selected row is shown in detail (on a narrow terminal, **Enter** opens it).
+**m** saves the consult report (Markdown), **s** saves the session as a replay file
+(`triage replay FILE`), **Esc** goes back to change answers.
 
 ## Nothing is lost
 

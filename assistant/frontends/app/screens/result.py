@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -21,10 +22,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Markdown, Static
 
 from ....engine.library import Library
+from ....engine.pathway import PLACE_SHORT
 from ....engine.recommend import Option, Recommendation, RoleGroup, recommend
 from ....engine.record import replay_yaml
 from ....engine.report import consult_report, md_text, option_markdown, summary_markdown
-from ....engine.result_view import ResultView, result_view
+from ....engine.result_view import ROLE_STATUS_SHORT, ResultView, result_view
 from ....engine.session import Session
 from ...text import literal
 from ...userdata import atomic_write
@@ -39,6 +41,16 @@ class _Row:
     kind: Literal["summary", "role", "excluded", "option"]
     option: Option | None = None
     group: RoleGroup | None = None
+
+
+NAME_WIDTH = 34    # the detail shows the whole name
+NARROW = 100       # columns below which the detail opens over the table on Enter
+
+
+def _fit(name: str) -> str:
+    """A therapy name for the table, cut with an ellipsis when it is too long."""
+    shown = literal(name)
+    return shown if len(shown) <= NAME_WIDTH else shown[:NAME_WIDTH - 1] + "…"
 
 
 class ResultScreen(Screen):
@@ -83,18 +95,20 @@ class ResultScreen(Screen):
                 table.add_row("", Text("Not for this child", style="bold"), "")
             elif row.group is not None:
                 table.add_row("", Text(literal(row.group.title), style="bold underline"),
-                              Text(self._status(row.group), style="italic"))
+                              Text(ROLE_STATUS_SHORT[row.group.status], style="italic"))
             else:
                 o = row.option
                 assert o is not None
                 if o.excluded:
-                    table.add_row("–", Text(literal(o.therapy.name), style="dim strike"),
-                                  Text("not for this child", style="dim"))
+                    table.add_row("–", Text(_fit(o.therapy.name), style="dim strike"),
+                                  Text("not here", style="dim"))
                 else:
-                    table.add_row(f"{o.rank}{'=' if o.tied else ''}",
-                                  Text(literal(o.therapy.name)), o.place_text)
+                    table.add_row(f"{o.rank}{'=' if o.tied else ''}", Text(_fit(o.therapy.name)),
+                                  PLACE_SHORT[o.place] if o.place else "")
         table.focus()
-        self._show(0)
+        self.set_class(self.app.size.width < NARROW, "-narrow")
+        if not self.has_class("-narrow"):
+            self._show(0)
 
     def _status(self, group: RoleGroup) -> str:
         return next(g.status for g in self.view.groups if g.title == group.title)
@@ -107,25 +121,36 @@ class ResultScreen(Screen):
                 text.append(f" → {literal(flag.action)}")
         return text
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
+
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._show(event.cursor_row)
+        if not self.has_class("-narrow"):
+            self._show(event.cursor_row)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """On a narrow terminal the detail opens over the table (Esc closes it)."""
+        if self.has_class("-narrow") and 0 <= event.cursor_row < len(self.rows):
+            from .help import HelpScreen
+
+            self.app.push_screen(HelpScreen(self._markdown(self.rows[event.cursor_row])))
 
     def _show(self, index: int) -> None:
         if not 0 <= index < len(self.rows):
             return
-        row = self.rows[index]
-        if row.option is not None:
-            text = option_markdown(row.option, self.library)
-        elif row.group is not None:
-            text = (f"## {md_text(row.group.title)} ({self._status(row.group)})\n\n"
-                    f"{md_text(row.group.reason.text)}")
-        else:
-            if self._summary is None:
-                self._summary = summary_markdown(self.recommendation, self.session.facts,
-                                                 self.library)
-            text = self._summary
-        self.query_one("#detail-text", Markdown).update(text)
+        self.query_one("#detail-text", Markdown).update(self._markdown(self.rows[index]))
         self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
+
+    def _markdown(self, row: _Row) -> str:
+        if row.option is not None:
+            return option_markdown(row.option, self.library)
+        if row.group is not None:
+            return (f"## {md_text(row.group.title)} ({self._status(row.group)})\n\n"
+                    f"{md_text(row.group.reason.text)}")
+        if self._summary is None:
+            self._summary = summary_markdown(self.recommendation, self.session.facts,
+                                             self.library)
+        return self._summary
 
     def action_export_report(self) -> None:
         def write(path: Path) -> None:
