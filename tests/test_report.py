@@ -58,6 +58,16 @@ def test_every_citation_number_is_listed(library, case):
                for g in groups)
 
 
+def test_every_first_step_and_exclusion_carries_its_references(library):
+    text = report_for(library, "rh")
+    first = text[text.index("## First steps"):text.index("## Options by role")]
+    items = [line for line in first.splitlines() if re.match(r"\d+=?\. ", line)]
+    assert items and all(re.search(r"\[\d+(, \d+)*\]$", line) for line in items)
+    excluded = text[text.index("## Not for this child\n"):text.index("## Gaps")]
+    assert all(re.search(r"\[\d+(, \d+)*\]$", line) for line in excluded.splitlines()
+               if line.startswith("- "))
+
+
 def test_report_is_deterministic(library):
     assert report_for(library, "laila") == report_for(library, "laila")
 

@@ -84,8 +84,12 @@ class Condition(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_de
         return [name for name in OPERATORS if getattr(self, _attr(name)) is not None]
 
     def operator(self) -> tuple[str, Any]:
-        name = self.operators()[0]
-        return name, getattr(self, _attr(name))
+        """The test's operator and its wanted value (remembered: conditions are immutable)."""
+        found = _OPERATOR.get(self)
+        if found is None:
+            name = self.operators()[0]
+            found = _OPERATOR[self] = (name, getattr(self, _attr(name)))
+        return found
 
     def questions(self) -> Iterator[str]:
         """Every question id this condition reads (not derived facts)."""
@@ -136,6 +140,9 @@ class Condition(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_de
         could not be made)."""
         return [q for q in dict.fromkeys(self.subjects())
                 if facts.get(q) is None or facts.get(q) is UNKNOWN]
+
+
+_OPERATOR: dict[Condition, tuple[str, Any]] = {}
 
 
 def _attr(name: str) -> str:

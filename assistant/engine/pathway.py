@@ -109,8 +109,10 @@ class PathwayResult:
 
 
 def run(facts: Mapping[str, Any], pathway: Pathway, therapies: Mapping[str, Therapy],
-        vocabulary: Vocabulary) -> PathwayResult:
+        vocabulary: Vocabulary, explain: bool = True) -> PathwayResult:
+    """``explain=False`` skips the facts behind each decision (for re-runs nobody reads)."""
     derived: dict[str, Any] = dict(facts)
+    why = vocabulary if explain else None
     steps: list[Decision] = []
     for computed in pathway.computed:
         value, reason = _computed(computed, facts)
@@ -121,14 +123,14 @@ def run(facts: Mapping[str, Any], pathway: Pathway, therapies: Mapping[str, Ther
         row = decide(stage.rows, derived, f"stage {stage.id}")
         derived[stage.id] = row.then
         steps.append(Decision(stage.id, stage.title, row.then, stage.label(row.then), row.id,
-                              _reason(row.because, row.when, row.refs, derived, vocabulary)))
+                              _reason(row.because, row.when, row.refs, derived, why)))
     roles: dict[str, Decision] = {}
     for role in pathway.roles:
         row = decide(role.status, derived, f"role {role.id}")
         roles[role.id] = Decision(role.id, role.title, row.then, row.then, row.id,
-                                  _reason(row.because, row.when, row.refs, derived, vocabulary))
+                                  _reason(row.because, row.when, row.refs, derived, why))
     history = trials(facts, pathway.history, pathway.class_therapies)
-    placer = _Placer(pathway, therapies, derived, roles, history, vocabulary)
+    placer = _Placer(pathway, therapies, derived, roles, history, why)
     placements = tuple(p for t in therapies.values() if (p := placer.place(t)) is not None)
     return PathwayResult(derived, tuple(steps), tuple(roles.values()), placements, history)
 
@@ -139,8 +141,10 @@ def role_rank(pathway: Pathway, status: RoleStatus, role: str) -> tuple[int, int
 
 
 def _reason(because: str, when: Condition | None, refs: tuple[str, ...],
-            facts: Mapping[str, Any], vocabulary: Vocabulary) -> Reason:
-    return Reason(because, reasons(when, facts, vocabulary) if when is not None else {}, refs)
+            facts: Mapping[str, Any], vocabulary: Vocabulary | None) -> Reason:
+    """A decision's reason; with no vocabulary (an unexplained re-run) without its facts."""
+    shown = reasons(when, facts, vocabulary) if when is not None and vocabulary else {}
+    return Reason(because, shown, refs)
 
 
 def _computed(computed: Computed, facts: Mapping[str, Any]) -> tuple[str, Reason]:
@@ -162,7 +166,7 @@ def _computed(computed: Computed, facts: Mapping[str, Any]) -> tuple[str, Reason
 class _Placer:
     def __init__(self, pathway: Pathway, therapies: Mapping[str, Therapy],
                  facts: dict[str, Any], roles: dict[str, Decision],
-                 history: Mapping[str, Trial], vocabulary: Vocabulary):
+                 history: Mapping[str, Trial], vocabulary: Vocabulary | None):
         self.pathway, self.therapies, self.facts, self.roles = pathway, therapies, facts, roles
         self.history, self.vocabulary = history, vocabulary
         self._open: dict[str, int] = {}
@@ -278,8 +282,8 @@ class _Placer:
         if c.when is None:
             return Note(c.id, c.message, c.refs, {}, c.severity)
         if c.when.holds(self.facts):
-            return Note(c.id, c.message, c.refs, reasons(c.when, self.facts, self.vocabulary),
-                        c.severity)
+            shown = reasons(c.when, self.facts, self.vocabulary) if self.vocabulary else {}
+            return Note(c.id, c.message, c.refs, shown, c.severity)
         missing = c.when.undecided(self.facts)
         if missing:
             return Note(c.id, c.message, c.refs, {}, c.severity, tuple(missing))

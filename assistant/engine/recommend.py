@@ -150,19 +150,22 @@ class Recommendation:
                 "excluded": [o.to_json() for o in self.excluded]}
 
 
-def recommend(facts: Mapping[str, Any], library: Library | None = None) -> Recommendation:
-    """Triage, pathway and options for these facts (as a session collects them)."""
+def recommend(facts: Mapping[str, Any], library: Library | None = None,
+              explain: bool = True) -> Recommendation:
+    """Triage, pathway and options for these facts (as a session collects them);
+    ``explain=False`` leaves out the facts behind each decision (faster, for re-runs)."""
     library = library or default_library()
     knowledge, vocabulary = library.knowledge, library.vocabulary
-    result = run(facts, knowledge.pathway, knowledge.therapies, vocabulary)
-    return _assemble(result, library)
+    result = run(facts, knowledge.pathway, knowledge.therapies, vocabulary, explain)
+    return _assemble(result, library, explain)
 
 
 def what_would_change(facts: Mapping[str, Any], library: Library | None = None) -> Sensitivity:
     """The single answers that would change the level, a stage, or the first options; and
     the unknown answers that matter (gaps). Re-runs the engine once per alternative."""
     library = library or default_library()
-    return sensitivity(facts, library, lambda changed: recommend(changed, library))
+    return sensitivity(facts, library,
+                       lambda changed: recommend(changed, library, explain=False))
 
 
 def triage(facts: Mapping[str, Any], library: Library) -> Triage:
@@ -172,16 +175,16 @@ def triage(facts: Mapping[str, Any], library: Library) -> Triage:
     return _triage(result.facts, library)
 
 
-def _triage(facts: Mapping[str, Any], library: Library) -> Triage:
-    fired = [Flag(r.id, r.level, r.message, r.action, reasons(r.when, facts, library.vocabulary),
-                  r.refs)
+def _triage(facts: Mapping[str, Any], library: Library, explain: bool = True) -> Triage:
+    fired = [Flag(r.id, r.level, r.message, r.action,
+                  reasons(r.when, facts, library.vocabulary) if explain else {}, r.refs)
              for r in library.knowledge.triage if r.when.holds(facts)]
     fired.sort(key=lambda f: LEVELS.index(f.level))
     level = fired[0].level if fired else "routine"
     return Triage(level, tuple(fired))
 
 
-def _assemble(result: PathwayResult, library: Library) -> Recommendation:
+def _assemble(result: PathwayResult, library: Library, explain: bool) -> Recommendation:
     pathway = library.knowledge.pathway
     weight = _number(result.facts.get("weight_kg"))
     height = _number(result.facts.get("height_cm"))
@@ -208,7 +211,7 @@ def _assemble(result: PathwayResult, library: Library) -> Recommendation:
         if mine:
             groups.append(RoleGroup(role_id, decision.title, decision.value,  # type: ignore[arg-type]
                                     decision.reason, mine))
-    return Recommendation(_triage(result.facts, library), result.steps, tuple(groups),
+    return Recommendation(_triage(result.facts, library, explain), result.steps, tuple(groups),
                           ranking, excluded, result.facts)
 
 

@@ -38,6 +38,7 @@ class Citations:
         self.number: dict[str, int] = {}
 
     def __call__(self, refs: Iterable[str]) -> str:
+        refs = list(refs)
         for ref in refs:
             self.number.setdefault(ref, len(self.number) + 1)
         numbers = sorted({self.number[r] for r in refs})

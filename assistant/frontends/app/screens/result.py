@@ -106,6 +106,7 @@ class ResultScreen(Screen):
                     table.add_row(f"{o.rank}{'=' if o.tied else ''}", Text(_fit(o.therapy.name)),
                                   PLACE_SHORT[o.place] if o.place else "")
         table.focus()
+        self.run_worker(self._summarise, thread=True, name="summary")
         self.set_class(self.app.size.width < NARROW, "-narrow")
         if not self.has_class("-narrow"):
             self._show(0)
@@ -148,9 +149,19 @@ class ResultScreen(Screen):
             return (f"## {md_text(row.group.title)} ({self._status(row.group)})\n\n"
                     f"{md_text(row.group.reason.text)}")
         if self._summary is None:
-            self._summary = summary_markdown(self.recommendation, self.session.facts,
-                                             self.library)
+            return "Working out the pathway, the gaps and what would change…"
         return self._summary
+
+    def _summarise(self) -> None:
+        """The summary re-runs the engine once per alternative answer: off the UI thread."""
+        summary = summary_markdown(self.recommendation, self.session.facts, self.library)
+        self.app.call_from_thread(self._summarised, summary)
+
+    def _summarised(self, summary: str) -> None:
+        self._summary = summary
+        table = self.query_one(DataTable)
+        if not self.has_class("-narrow") and self.rows[table.cursor_row].kind == "summary":
+            self._show(table.cursor_row)
 
     def action_export_report(self) -> None:
         def write(path: Path) -> None:
