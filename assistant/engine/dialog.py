@@ -7,6 +7,7 @@ question asks its ``follow_up`` questions once per drug named.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -14,7 +15,7 @@ from typing import Literal
 from . import yamlfile
 from .conditions import Condition
 from .errors import LoadError, Problem
-from .schema import Interval, Lab, Strict
+from .schema import Interval, Lab, Strict, unit_problems
 
 END = "end"
 QuestionType = Literal["single", "multi", "yesno", "number", "drugs", "text"]
@@ -31,7 +32,7 @@ class Measure(Strict, kw_only=True):
     """Units and limits of a number: canonical ``unit``, accepted ``units`` (factor to canonical)."""
 
     unit: str
-    units: dict[str, float]
+    units: dict[str, float]          # accepted unit -> factor to canonical (> 0)
     plausible: Interval
 
 
@@ -165,6 +166,14 @@ def _question_problems(located: yamlfile.Located, where: tuple, q: Question,
     values = [o.value for o in q.options]
     if len(set(values)) != len(values):
         fault(("options",), "option values must be unique")
+    if q.measure is not None:
+        for message in unit_problems(q.measure.unit, q.measure.units):
+            fault(("measure", "units"), message)
+        if not q.measure.plausible.low < q.measure.plausible.high:
+            fault(("measure", "plausible"), "low must be below high")
+    for f_index, follow in enumerate(q.follow_up):
+        if [x.id for x in q.follow_up].count(follow.id) > 1:
+            fault(("follow_up", f_index, "id"), f"follow-up '{follow.id}' is listed twice")
     if q.type == "number":
         if (q.lab is None) == (q.measure is None):
             fault(("type",), "a number question needs exactly one of 'lab' or 'measure'")
@@ -226,7 +235,15 @@ def condition_problems(cond: Condition, questions: dict[str, Question],
     return out
 
 
+DIALOG_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+
 def dialog_path(root: Path, name: str | None = None) -> Path:
-    """``dialogs/<name>.yaml`` under ``root`` (default: the triage dialog)."""
-    return root / "dialogs" / f"{name or 'triage'}.yaml"
+    """``dialogs/<name>.yaml`` under ``root`` (default: the triage dialog). A name is a
+    plain file name (lower-case letters, digits, ``_``, ``-``): never a path."""
+    name = name or "triage"
+    if not DIALOG_NAME.fullmatch(name):
+        raise ValueError(f"'{name}' is not a dialog name (lower-case letters, digits, '_' "
+                         "or '-', naming a file in dialogs/)")
+    return root / "dialogs" / f"{name}.yaml"
 

@@ -21,7 +21,7 @@ from .conditions import Condition
 from .pathway_data import (COURSES, FITS, ROLE_STATUSES, TRIAL_FACTS, Computed, Pathway, Role,
                            Row, Stage)
 from .rules import TriageRule
-from .schema import Case, Expectation, Lab, Reference, Therapy
+from .schema import Case, Expectation, Lab, Reference, Therapy, unit_problems
 
 T = TypeVar("T")
 
@@ -275,13 +275,23 @@ def _check_ids(c: _Collector, references: dict, therapies: dict, labs: dict, cas
             n = dose.numbers
             if n is not None and n.low > n.high:
                 c.fault("therapy", t.id, f"doses[{i}].numbers", "low is above high")
+            if n is not None and n.max is not None and n.per is None and n.max < n.high:
+                c.fault("therapy", t.id, f"doses[{i}].numbers", "max is below high")
+        for field, ids in (("cautions", [x.id for x in t.cautions]), ("fit", [x.id for x in t.fit])):
+            for dup in sorted({x for x in ids if ids.count(x) > 1}):
+                c.fault("therapy", t.id, field, f"id '{dup}' is used twice")
         if not t.evidence:
             c.fault("therapy", t.id, "evidence", "a therapy needs at least one evidence entry")
     for lab in labs.values():
-        if lab.units.get(lab.unit) != 1:
-            c.fault("lab", lab.id, "units", f"the canonical unit '{lab.unit}' must be listed with factor 1")
+        for message in unit_problems(lab.unit, lab.units):
+            c.fault("lab", lab.id, "units", message)
         if lab.plausible.low >= lab.plausible.high:
             c.fault("lab", lab.id, "plausible", "low must be below high")
+        for i, band in enumerate(lab.reference):
+            if band.age_from >= band.age_to:
+                c.fault("lab", lab.id, f"reference[{i}]", "age_from must be below age_to")
+            if band.low is not None and band.high is not None and band.low > band.high:
+                c.fault("lab", lab.id, f"reference[{i}]", "low is above high")
     for case in cases.values():
         for field, actions in (("done", case.done), ("recommended", case.recommended)):
             for i, action in enumerate(actions):
@@ -295,6 +305,9 @@ def _check_ids(c: _Collector, references: dict, therapies: dict, labs: dict, cas
                 if therapy not in therapies:
                     c.fault("case", case.id, f"expect.{field}", f"unknown therapy '{therapy}'")
     names = {d.name for d in lexicon.drugs}
+    class_ids = [cls.id for cls in lexicon.classes]
+    for dup in sorted({x for x in class_ids if class_ids.count(x) > 1}):
+        c.fault("drug class", dup, "id", f"class id '{dup}' is used twice")
     for d in lexicon.drugs:
         for therapy in (d.therapy, *d.route_therapies.values()):
             if therapy is not None and therapy not in therapies:
@@ -324,7 +337,9 @@ def _check_pathway(c: _Collector, pathway: Pathway, therapies: dict[str, Therapy
         c.fault("role", role_ids[0] if role_ids else "", "precedence",
                 "precedence must list every role exactly once")
     for name, rows, allowed in pathway.tables():
-        table, key = name.split(" ", 1) if " " in name else (name, "")
+        ids = [row.id for row in rows]
+        for dup in sorted({x for x in ids if ids.count(x) > 1}):
+            c.fault(name, dup, "id", f"row id '{dup}' is used twice in this table")
         for i, row in enumerate(rows):
             if row.then not in allowed:
                 c.fault(name, row.id, "then", f"'{row.then}' is not one of: {', '.join(allowed)}")

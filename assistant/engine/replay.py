@@ -15,6 +15,7 @@ from typing import Any
 from . import yamlfile
 from .errors import AnswerError, LoadError, ReplayError
 from .facts import UNKNOWN
+from .dialog import dialog_path
 from .library import Library, default_library, load
 from .recommend import Recommendation, recommend
 from .record import facts_json, transcript_json
@@ -71,8 +72,19 @@ def replay_located(located: yamlfile.Located, *, strict: bool = False,
     if library is None:
         library = default_library()
     if dialog is not None and dialog != library.dialog.id:
-        library = load(library.knowledge.root, dialog)
+        library = _other_dialog(located, library, dialog)
     return _Replayer(located, library, strict).run()
+
+
+def _other_dialog(located: yamlfile.Located, library: Library, dialog: Any) -> Library:
+    """The library with the dialog a replay file names, or an error at the file's line."""
+    try:
+        path = dialog_path(library.knowledge.root, dialog if isinstance(dialog, str) else "")
+    except ValueError as exc:
+        raise LoadError([located.problem(("dialog",), str(exc))]) from None
+    if not isinstance(dialog, str) or not path.is_file():
+        raise LoadError([located.problem(("dialog",), f"no dialog '{dialog}' in dialogs/")])
+    return load(library.knowledge.root, dialog)
 
 
 def restore(answers: dict[str, Any], library: Library) -> Session:

@@ -5,7 +5,7 @@ Every clinical statement carries ``refs``: ids from ``knowledge/references.yaml`
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -14,6 +14,11 @@ from .conditions import Condition
 
 class Strict(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     """Base for knowledge records: unknown fields are errors, records are immutable."""
+
+
+# numbers with a physical meaning (non-finite values are refused when the YAML is read)
+Positive = Annotated[float, msgspec.Meta(gt=0)]
+Count = Annotated[int, msgspec.Meta(gt=0)]
 
 
 # --- references ---------------------------------------------------------------------------
@@ -91,12 +96,12 @@ class DoseNumbers(Strict, kw_only=True):
     ``max`` is the published ceiling in ``unit`` per ``interval`` (absolute, not per kg).
     """
 
-    low: float
-    high: float
+    low: Positive
+    high: Positive
     unit: Literal["mg", "g", "U", "ug", "mL"]
     per: Literal["kg", "m2"] | None = None
     interval: Literal["dose", "day", "week", "month", "3 months", "year", "course"]
-    max: float | None = None
+    max: Positive | None = None
 
 
 class Dose(Strict, kw_only=True):
@@ -110,7 +115,7 @@ class Evidence(Strict, kw_only=True):
     ref: str
     via: str | None = None          # the seed (or review) through which the claim was read
     design: Design
-    patients: int | None = None
+    patients: Count | None = None
     population: str
     outcome: str
     level: str | None = None        # e.g. "IV" as graded by a systematic review
@@ -174,7 +179,7 @@ class Lab(Strict, kw_only=True):
     id: str
     name: str
     unit: str                                   # canonical unit
-    units: dict[str, float]                     # accepted unit -> factor to canonical
+    units: dict[str, float]                     # accepted unit -> factor to canonical (> 0)
     plausible: Interval                         # refuse outside (data-entry limit)
     reference: tuple[AgeRange, ...]             # paediatric reference intervals (flag outside)
     refs: tuple[str, ...]
@@ -185,6 +190,15 @@ class Lab(Strict, kw_only=True):
             if age is None or band.age_from <= age < band.age_to:
                 return band
         return None
+
+
+def unit_problems(canonical: str, units: dict[str, float]) -> list[str]:
+    """What is wrong with a table of unit factors (each positive; the canonical one 1)."""
+    out = [f"the factor for '{unit}' must be a positive number, not {factor:g}"
+           for unit, factor in units.items() if not factor > 0]
+    if units.get(canonical) != 1:
+        out.append(f"the canonical unit '{canonical}' must be listed with factor 1")
+    return out
 
 
 # --- cases --------------------------------------------------------------------------------

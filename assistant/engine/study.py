@@ -345,7 +345,7 @@ def run_script(path: str | Path, library: Library) -> Round:
             problems.append(located.problem((), f"missing '{key}'"))
     if problems:
         raise LoadError(problems)
-    case = library.knowledge.cases.get(data["case"])
+    case = library.knowledge.cases.get(data["case"]) if isinstance(data["case"], str) else None
     if case is None:
         raise LoadError([located.problem(("case",), f"unknown case '{data['case']}' (known: "
                                          + ", ".join(sorted(library.knowledge.cases)) + ")")])
