@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Input, OptionList, Select
 from assistant.engine.facts import UNKNOWN
 from assistant.engine.replay import replay_data
 from assistant.engine.report import md_text
-from assistant.engine.study import Commitment, case_session, grade, reveal_markdown, run_script
+from assistant.engine.study import Commitment, case_session, compare, grade, reveal_markdown, run_script
 from assistant.frontends.app.app import TriageApp
 from assistant.frontends.app.screens.help import HelpScreen
 from assistant.frontends.app.screens.study import (CasesScreen, CommitScreen, RevealScreen,
@@ -221,3 +221,12 @@ def test_an_override_after_the_reveal_is_recorded_with_its_reason(library, tmp_p
     assert last["commitment"]["override"] == other
     assert last["commitment"]["override_reason"] == "family declines surgery"
     assert last["score"] == 100      # an override is recorded, not scored
+
+
+def test_plural_and_singular_class_names_are_the_same_treatment(library):
+    case = library.knowledge.cases["douae"]
+    answers = dict(case.answers)
+    answers["prior_treatments"] = [dict(answers["prior_treatments"][0], drug="NSAIDs")]
+    session = replay_data(answers, library=library).session
+    mismatches = compare(case_session(case, library), session, library)
+    assert "prior_treatments" not in {m.question for m in mismatches}

@@ -148,7 +148,10 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _drug_keys(entries: tuple[DrugEntry, ...]) -> list[tuple[str, Any]]:
-    return sorted((e.therapy or e.drug or e.text.lower(), e.response) for e in entries)
+    """What a treatment list says, whatever words named each treatment: the therapy, else
+    the drug, else the class ("NSAIDs" and "NSAID" are one class), else the text."""
+    return sorted((e.therapy or e.drug or e.drug_class or e.text.lower(), e.response)
+                  for e in entries)
 
 
 def _explain(library: Library, qid: str, prompt: str, want: Any, got: Any, shown_want: str,
