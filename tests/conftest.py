@@ -1,19 +1,26 @@
-"""Shared fixtures: the real knowledge base, loaded once, and disposable copies of it."""
+"""Fixtures for every test: the real knowledge base, loaded once, disposable copies of it,
+and a user data folder that is never the real one."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from assistant.engine.library import Library, load
+from assistant.frontends.userdata import ENV_DIR
+from tests.support.files import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-REPLAYS = ROOT / "tests" / "replays"
+
+@pytest.fixture(scope="session", autouse=True)
+def user_data_elsewhere(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Autosave and study progress (in this process and in ``triage`` subprocesses) go to a
+    temporary folder unless a test names its own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ENV_DIR, str(tmp_path_factory.mktemp("user-data")))
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -27,11 +34,3 @@ def root_copy(tmp_path: Path) -> Path:
     for name in ("knowledge", "dialogs"):
         shutil.copytree(ROOT / name, tmp_path / name)
     return tmp_path
-
-
-def run_triage(*args: str, stdin: str = "", cwd: Path = ROOT,
-               data: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real ``triage`` command in a fresh process (``data``: the user data folder)."""
-    env = dict(os.environ, CALCINOSIS_TRIAGE_DATA=str(data)) if data is not None else None
-    return subprocess.run([sys.executable, "-m", "assistant", *args], input=stdin, text=True,
-                          capture_output=True, cwd=cwd, timeout=120, env=env)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button, DataTable, Input
 
-from assistant.engine.replay import replay
+from assistant.engine.replay import replay, replay_data
 from assistant.engine.report import consult_report
 from assistant.frontends.app.app import TriageApp
 from assistant.frontends.app.screens.consult import ConsultScreen
@@ -16,24 +16,19 @@ from assistant.frontends.app.screens.help import HelpScreen
 from assistant.frontends.app.screens.result import ResultScreen
 from assistant.frontends.app.screens.start import StartScreen
 from assistant.frontends.app.widgets.answers import ChoiceAnswer, NumberAnswer
-from assistant.frontends.app.widgets.drug_input import DrugInput, Dropdown
+from assistant.frontends.app.widgets.drug_input import Dropdown, DrugInput
 from assistant.frontends.app.widgets.facts_panel import FactsPanel
 from assistant.frontends.app.widgets.transcript import Bubble
 from assistant.frontends.userdata import Autosave
-
-from .app_driver import answer, answers_of, run_consult, type_text
-from .conftest import REPLAYS
-
-
-@pytest.fixture
-def make_app(library, tmp_path):
-    def make() -> TriageApp:
-        return TriageApp(autosave=Autosave(tmp_path), library=library)
-    return make
-
-
-def bubbles(screen, kind: str) -> list[str]:
-    return [str(b.content) for b in screen.query(Bubble) if b.has_class(kind)]
+from tests.support.files import REPLAYS, replay_answers
+from tests.support.keys import (
+    answer,
+    answer_until,
+    bubbles,
+    run_consult,
+    type_text,
+    wait_for,
+)
 
 
 async def start(pilot) -> ConsultScreen:
@@ -46,18 +41,13 @@ async def start(pilot) -> ConsultScreen:
     return screen
 
 
-async def answer_until(pilot, screen: ConsultScreen, answers: dict, key: str) -> None:
-    while screen.session.current is not None and screen.session.current.key != key:
-        await answer(pilot, screen, answers)
-
-
 @pytest.mark.parametrize("case", ["rh", "sara"])
 async def test_a_seed_case_end_to_end(make_app, library, case):
     app = make_app()
     expected = replay(REPLAYS / f"{case}.yaml", library=library)
     async with app.run_test(size=(100, 32)) as pilot:
         await start(pilot)
-        await run_consult(pilot, answers_of(REPLAYS / f"{case}.yaml"))
+        await run_consult(pilot, replay_answers(case))
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ResultScreen)
@@ -75,12 +65,11 @@ async def test_a_seed_case_end_to_end(make_app, library, case):
     # what was autosaved replays to the same consult
     saved = Autosave(app.autosave.path.parent).read()
     assert saved is not None
-    from assistant.engine.replay import replay_data
     assert replay_data(saved.answers, library=library).session.facts == expected.session.facts
 
 
 async def test_back_and_edit_recompute_later_questions(make_app):
-    answers = answers_of(REPLAYS / "rh.yaml")
+    answers = replay_answers("rh")
     async with make_app().run_test(size=(120, 40)) as pilot:
         screen = await start(pilot)
         await answer_until(pilot, screen, answers, "skin_activity")
@@ -143,7 +132,7 @@ async def test_on_a_narrow_terminal_the_answers_panel_gives_way_to_the_edit(make
 
 
 async def test_an_out_of_range_lab_says_the_accepted_range(make_app):
-    answers = answers_of(REPLAYS / "imane.yaml")
+    answers = replay_answers("imane")
     async with make_app().run_test(size=(100, 32)) as pilot:
         screen = await start(pilot)
         await answer_until(pilot, screen, answers, "crp")
@@ -168,7 +157,7 @@ async def test_an_out_of_range_lab_says_the_accepted_range(make_app):
 
 
 async def test_a_look_alike_drug_is_confirmed_never_applied_silently(make_app):
-    answers = answers_of(REPLAYS / "rh.yaml")
+    answers = replay_answers("rh")
     async with make_app().run_test(size=(100, 32)) as pilot:
         screen = await start(pilot)
         await answer_until(pilot, screen, answers, "prior_treatments")
@@ -192,7 +181,7 @@ async def test_a_look_alike_drug_is_confirmed_never_applied_silently(make_app):
 
 
 async def test_a_suggestion_applies_only_on_a_keypress(make_app):
-    answers = answers_of(REPLAYS / "rh.yaml")
+    answers = replay_answers("rh")
     async with make_app().run_test(size=(100, 32)) as pilot:
         screen = await start(pilot)
         await answer_until(pilot, screen, answers, "prior_treatments")
@@ -208,7 +197,7 @@ async def test_a_suggestion_applies_only_on_a_keypress(make_app):
 
 
 async def test_typed_markup_and_escapes_are_shown_literally(make_app):
-    answers = answers_of(REPLAYS / "rh.yaml")
+    answers = replay_answers("rh")
     typed = "[bold]zorbitol[/] \x1b[31m"
     async with make_app().run_test(size=(100, 32)) as pilot:
         screen = await start(pilot)
@@ -224,7 +213,7 @@ async def test_typed_markup_and_escapes_are_shown_literally(make_app):
 
 
 async def test_red_flags_show_as_soon_as_answered(make_app):
-    answers = answers_of(REPLAYS / "rh.yaml")
+    answers = replay_answers("rh")
     async with make_app().run_test(size=(100, 32)) as pilot:
         screen = await start(pilot)
         assert not screen.query_one("#flags").display
@@ -243,9 +232,9 @@ async def test_why_is_this_asked(make_app):
         assert f"Why this is asked: {screen.session.current.why}" in bubbles(screen, "note")
 
 
-async def test_resume_after_a_crash_keeps_every_answer(library, tmp_path):
-    answers = answers_of(REPLAYS / "imane.yaml")
-    first = TriageApp(autosave=Autosave(tmp_path), library=library)
+async def test_resume_after_a_crash_keeps_every_answer(make_app, tmp_path):
+    answers = replay_answers("imane")
+    first = make_app()
     async with first.run_test(size=(100, 32)) as pilot:
         screen = await start(pilot)
         await answer_until(pilot, screen, answers, "prior_treatments")
@@ -256,7 +245,7 @@ async def test_resume_after_a_crash_keeps_every_answer(library, tmp_path):
         before = [(s.key, a.shown) for s, a in screen.session.steps()]
         current = screen.session.current.key
     # the app above was never told to quit cleanly; only what autosave wrote survives
-    second = TriageApp(autosave=Autosave(tmp_path), library=library)
+    second = make_app()
     async with second.run_test(size=(100, 32)) as pilot:
         await wait_for(pilot, lambda: pilot.app.screen.query("#resume"))
         resume = pilot.app.screen.query_one("#resume", Button)
@@ -270,15 +259,6 @@ async def test_resume_after_a_crash_keeps_every_answer(library, tmp_path):
         assert screen.session.current.key == current
 
 
-async def wait_for(pilot, ready, seconds: float = 10) -> None:
-    """Let the app run until ``ready()`` (background work such as reading the autosave)."""
-    for _ in range(int(seconds / 0.05)):
-        if ready():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the app never got there")
-
-
 def answers_of_saved(folder: Path) -> dict:
     saved = Autosave(folder).read()
     assert saved is not None
@@ -286,7 +266,7 @@ def answers_of_saved(folder: Path) -> dict:
 
 
 async def test_export_report_and_replay_file(make_app, library, tmp_path):
-    answers = answers_of(REPLAYS / "sara.yaml")
+    answers = replay_answers("sara")
     async with make_app().run_test(size=(100, 32)) as pilot:
         await start(pilot)
         await run_consult(pilot, answers)

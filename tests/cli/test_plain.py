@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import run_triage
+from tests.support.command import run_triage
 
 IDIOPATHIC = [
     "6", "female", "unknown", "unknown", "idiopathic", "none", "none",

@@ -10,10 +10,7 @@ import pytest
 
 from assistant.engine.cases import run_cases
 from assistant.engine.library import Library
-
-from .conftest import ROOT, run_triage
-
-CONSTRUCTED = ROOT / "tests" / "cases"
+from tests.support.files import CONSTRUCTED
 
 
 @pytest.fixture(scope="module")
@@ -40,14 +37,3 @@ def test_a_wrong_expectation_fails_with_its_reason(library, tmp_path: Path):
     [result] = run_cases(without_published, [tmp_path])
     assert not result.passed
     assert result.failures == ("first is Surgical excision of calcinosis, expected one of Diltiazem",)
-
-
-def test_triage_cases_command_prints_pass_or_fail_and_exits_nonzero_on_failure(tmp_path):
-    ok = run_triage("cases", str(CONSTRUCTED))
-    assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert "pass  huge_necrotic_mass" in ok.stdout and "cases pass" in ok.stdout
-    case = (CONSTRUCTED / "toddler.yaml").read_text()
-    (tmp_path / "toddler.yaml").write_text(case.replace("- minocycline", "- methotrexate"))
-    bad = run_triage("cases", str(tmp_path))
-    assert bad.returncode == 1
-    assert "FAIL  toddler" in bad.stdout and "Methotrexate is not excluded" in bad.stdout

@@ -1,17 +1,11 @@
-"""`triage check` and the CLI's error exits, on deliberately broken copies of the base."""
+"""The knowledge base's own checks (`triage check`), on deliberately broken copies of it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 import yaml
 
 from assistant.engine.check import check
-
-from .answers import base
-from .conftest import run_triage
-from .test_load_errors import replace_in
+from tests.support.files import replace_in
 
 
 def test_unreachable_question(root_copy):
@@ -70,30 +64,3 @@ def test_case_with_an_invalid_value(root_copy):
     line = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if "idiopathik" in t)
     assert any(f"knowledge/cases/sara.yaml:{line}: answers.diagnosis: 'idiopathik' is not an option" in p
                for p in check(root_copy))
-
-
-def write(tmp_path: Path, answers: dict) -> str:
-    path = tmp_path / "consult.yaml"
-    path.write_text(yaml.safe_dump({"answers": answers}, sort_keys=False))
-    return str(path)
-
-
-@pytest.mark.parametrize("answers, message", [
-    (base(serum_magnesium=2), "answers.serum_magnesium: unknown question id 'serum_magnesium'"),
-    (base(calcium="45 mg/dL"), "outside the accepted range 3–20 mg/dL"),
-    (base(crp="4 furlongs"), "unknown unit 'furlongs' for crp"),
-    (base(sex=None), "no answer for 'sex', and it is required"),
-])
-def test_cli_replay_errors_exit_non_zero(tmp_path, answers, message):
-    result = run_triage("replay", write(tmp_path, answers))
-    assert result.returncode == 1
-    assert message in result.stderr
-    assert "consult.yaml:" in result.stderr and "Traceback" not in result.stderr
-
-
-def test_cli_malformed_replay_yaml(tmp_path):
-    path = tmp_path / "broken.yaml"
-    path.write_text("answers:\n  sex: female\n  age_years: [8\n")
-    result = run_triage("replay", str(path))
-    assert result.returncode == 1
-    assert "broken.yaml:" in result.stderr and "invalid YAML" in result.stderr

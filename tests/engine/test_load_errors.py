@@ -8,18 +8,7 @@ import pytest
 
 from assistant.engine.errors import LoadError
 from assistant.engine.library import load
-
-from .conftest import run_triage
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1))
-
-
-def line_of(path: Path, needle: str) -> int:
-    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+from tests.support.files import line_of, replace_in
 
 
 def problems(root: Path) -> str:
@@ -93,17 +82,3 @@ def test_dialog_faults_are_located(root_copy, old, new, expected):
     message = problems(root_copy)
     assert expected in message
     assert "dialogs/triage.yaml:" in message
-
-
-def test_check_command_exits_non_zero_with_the_message(root_copy):
-    labs = root_copy / "knowledge" / "labs.yaml"
-    replace_in(labs, "  - id: crp\n", "  - id: crp\n    name: [unclosed\n")
-    result = run_triage("--root", str(root_copy), "check")
-    assert result.returncode == 1
-    assert "knowledge/labs.yaml:" in result.stderr and "invalid YAML" in result.stderr
-    assert "Traceback" not in result.stderr
-
-
-def test_check_is_clean_on_the_shipped_base():
-    result = run_triage("check")
-    assert result.returncode == 0, result.stderr

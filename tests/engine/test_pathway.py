@@ -16,8 +16,14 @@ from assistant.engine.dosing import body_surface_area, for_child
 from assistant.engine.errors import LoadError
 from assistant.engine.library import load
 from assistant.engine.schema import Dose, DoseNumbers
-
-from .recommending import caution_ids, excluded_ids, from_answers, from_seed, option, ranked_ids
+from tests.support.recommending import (
+    caution_ids,
+    excluded_ids,
+    from_answers,
+    from_seed,
+    option,
+    ranked_ids,
+)
 
 SEEDS = ["rh", "sara", "laila", "imane", "douae", "jamila"]
 IMMUNOSUPPRESSION = {"systemic_corticosteroid", "methotrexate", "mycophenolate", "ciclosporin",

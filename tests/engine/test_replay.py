@@ -1,26 +1,15 @@
-"""Scripted replay through the real engine: seed cases, errors, warnings, the CLI."""
+"""Scripted replay through the real engine: seed cases, errors, warnings."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
-import yaml
 
 from assistant.engine.errors import LoadError, ReplayError
 from assistant.engine.replay import replay, replay_data
-
-from .answers import base
-from .conftest import REPLAYS, run_triage
+from tests.support.answers import base
+from tests.support.files import REPLAYS, write_replay
 
 SEEDS = ["rh", "sara", "laila", "imane", "douae", "jamila"]
-
-
-def write(tmp_path: Path, answers: dict, name: str = "consult.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(yaml.safe_dump({"answers": answers}, sort_keys=False, allow_unicode=True))
-    return path
 
 
 @pytest.mark.parametrize("case", SEEDS)
@@ -43,7 +32,7 @@ def test_rh_facts_in_canonical_units(library):
 
 
 def test_units_are_converted(tmp_path, library):
-    result = replay(write(tmp_path, base(calcium="2.19 mmol/L", hemoglobin="90 g/L")), library=library)
+    result = replay(write_replay(tmp_path, base(calcium="2.19 mmol/L", hemoglobin="90 g/L")), library=library)
     facts = result.to_json()["facts"]
     assert facts["calcium"]["value"] == pytest.approx(8.778)
     assert facts["hemoglobin"]["value"] == pytest.approx(9.0)
@@ -52,19 +41,19 @@ def test_units_are_converted(tmp_path, library):
 
 def test_missing_required_answer_is_an_error_naming_it(tmp_path, library):
     with pytest.raises(ReplayError, match="no answer for 'diagnosis', and it is required"):
-        replay(write(tmp_path, base(diagnosis=None)), library=library)
+        replay(write_replay(tmp_path, base(diagnosis=None)), library=library)
 
 
 def test_missing_optional_answer_becomes_unknown_with_a_warning(tmp_path, library):
-    result = replay(write(tmp_path, base(esr=None)), library=library)
+    result = replay(write_replay(tmp_path, base(esr=None)), library=library)
     assert result.to_json()["facts"]["esr"] == "unknown"
     assert result.warnings == ["no answer for 'esr'; recorded as unknown"]
     with pytest.raises(ReplayError, match="--strict"):
-        replay(write(tmp_path, base(esr=None)), strict=True, library=library)
+        replay(write_replay(tmp_path, base(esr=None)), strict=True, library=library)
 
 
 def test_unknown_question_id_is_an_error(tmp_path, library):
-    path = write(tmp_path, base(serum_magnesium=2))
+    path = write_replay(tmp_path, base(serum_magnesium=2))
     with pytest.raises(ReplayError) as err:
         replay(path, library=library)
     line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "serum_magnesium" in text)
@@ -72,18 +61,18 @@ def test_unknown_question_id_is_an_error(tmp_path, library):
 
 
 def test_out_of_range_lab_is_an_error_with_the_range(tmp_path, library):
-    path = write(tmp_path, base(calcium="45 mg/dL"))
+    path = write_replay(tmp_path, base(calcium="45 mg/dL"))
     with pytest.raises(ReplayError, match=r"answers.calcium: calcium 45 mg/dL is outside the accepted range 3–20 mg/dL"):
         replay(path, library=library)
 
 
 def test_unknown_unit_is_an_error(tmp_path, library):
     with pytest.raises(ReplayError, match="unknown unit 'furlongs' for crp; accepted units: mg/L, mg/dL"):
-        replay(write(tmp_path, base(crp="4 furlongs")), library=library)
+        replay(write_replay(tmp_path, base(crp="4 furlongs")), library=library)
 
 
 def test_answers_the_dialog_never_asked_are_warnings(tmp_path, library):
-    result = replay(write(tmp_path, base(diagnosis="idiopathic")), library=library)
+    result = replay(write_replay(tmp_path, base(diagnosis="idiopathic")), library=library)
     assert any("'muscle_weakness' was not used" in w for w in result.warnings)
 
 
@@ -100,29 +89,7 @@ def test_malformed_replay_file(tmp_path, library):
 def test_drug_confirmation_from_the_replay_file(tmp_path, library):
     items = [{"drug": "dilitiazem", "confirm": "diltiazem", "response": "good", "duration": "3_to_6_months",
               "side_effects": "none", "current": True}]
-    result = replay(write(tmp_path, base(prior_treatments=items)), strict=True, library=library)
+    result = replay(write_replay(tmp_path, base(prior_treatments=items)), strict=True, library=library)
     entry = result.to_json()["facts"]["prior_treatments"][0]
     assert entry["text"] == "dilitiazem"
     assert entry["drug"] == "diltiazem" and entry["status"] in ("matched", "confirmed")
-
-
-def test_cli_replay_json_and_exit_codes(tmp_path):
-    ok = run_triage("replay", str(REPLAYS / "sara.yaml"), "--json", "--strict")
-    assert ok.returncode == 0, ok.stderr
-    data = json.loads(ok.stdout)
-    assert set(data) >= {"facts", "transcript", "warnings"}
-    assert data["facts"]["diagnosis"] == "idiopathic"
-    again = run_triage("replay", str(REPLAYS / "sara.yaml"), "--json", "--strict")
-    assert again.stdout == ok.stdout  # deterministic, byte for byte
-    bad = run_triage("replay", str(write(tmp_path, base(diagnosis=None))))
-    assert bad.returncode == 1
-    assert "no answer for 'diagnosis'" in bad.stderr and "Traceback" not in bad.stderr
-
-
-def test_cli_replay_text_shows_user_text_literally(tmp_path):
-    items = [{"drug": "\x1b[31m[bold]tonic[/]", "response": "none", "side_effects": "none",
-              "current": False}]
-    result = run_triage("replay", str(write(tmp_path, base(prior_treatments=items))))
-    assert result.returncode == 0, result.stderr
-    assert "\x1b" not in result.stdout
-    assert "\\x1b[31m[bold]tonic[/]" in result.stdout

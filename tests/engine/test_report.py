@@ -1,20 +1,17 @@
-"""The Markdown consult report and the replay command's JSON and --report output."""
+"""The Markdown consult report: sections, citations, determinism."""
 
 from __future__ import annotations
 
-import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from assistant.engine.replay import replay
 from assistant.engine.report import consult_report
+from tests.support.files import REPLAYS
 
-from .conftest import REPLAYS, run_triage
-
-
-WHEN = datetime(2026, 11, 22, 9, 30, tzinfo=timezone.utc)
+WHEN = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)
 
 
 def report_for(library, case: str) -> str:
@@ -49,7 +46,7 @@ def test_report_leads_with_a_summary_then_the_appendix(library):
 @pytest.mark.parametrize("case", ["rh", "imane", "jamila"])
 def test_every_citation_number_is_listed(library, case):
     text = report_for(library, case)
-    listed = {int(n) for n in re.findall(r"^(\d+)\. ", text, re.M)}
+    listed = {int(n) for n in re.findall(r"^(\d+)\. ", text, re.MULTILINE)}
     groups = re.findall(r"\[(\d+(?:, \d+)*)\]", text)
     cited = {int(n) for group in groups for n in group.split(", ")}
     assert cited and cited == listed == set(range(1, len(listed) + 1))
@@ -72,37 +69,8 @@ def test_report_is_deterministic(library):
     assert report_for(library, "laila") == report_for(library, "laila")
 
 
-def test_replay_json_and_report_from_the_command(tmp_path):
-    out = tmp_path / "rh.md"
-    done = run_triage("replay", str(REPLAYS / "rh.yaml"), "--json", "--report", str(out))
-    assert done.returncode == 0, done.stderr
-    data = json.loads(done.stdout)
-    assert data["triage"]["level"] == "urgent"
-    flag = data["triage"]["flags"][0]
-    assert set(flag) >= {"message", "facts", "level"}
-    entry = data["ranking"][0]
-    assert set(entry) >= {"therapy", "name", "role", "rank", "place", "why", "cautions",
-                          "dose", "references"}
-    assert entry["therapy"] == "infection_management" and entry["role"] == "infection"
-    assert [s["stage"] for s in data["pathway"]] == ["immunosuppression", "scope", "infection",
-                                                    "activity", "lesion"]
-    assert data["roles"][0]["role"] == "infection"
-    assert set(data["excluded"][0]) >= {"therapy", "reason", "reasons"}
-    assert set(data["what_would_change"]) == {"level", "stages", "options", "gaps"}
-    assert "not a prescription" in data["disclaimer"]
-    assert out.read_text(encoding="utf-8").startswith("# Calcinosis triage: consult report")
-
-
-def test_plain_replay_output_ends_with_triage_and_ranking():
-    done = run_triage("replay", str(REPLAYS / "sara.yaml"))
-    assert done.returncode == 0, done.stderr
-    assert "Triage: ROUTINE" in done.stdout
-    assert "First steps:\n  1. Surgical excision of calcinosis (first choice now)" in done.stdout
-
-
 def test_recommend_from_the_package(library):
     import assistant
 
     facts = replay(REPLAYS / "laila.yaml", library=library).session.facts
     assert assistant.recommend(facts).to_json() == assistant.recommend(facts, library).to_json()
-

@@ -8,13 +8,8 @@ from assistant.engine.errors import AnswerError
 from assistant.engine.facts import UNKNOWN
 from assistant.engine.replay import replay_data
 from assistant.engine.session import KEEP
-
-from .answers import base
-
-
-def answer_until(session, stop_key, answers):
-    while session.current is not None and session.current.key != stop_key:
-        session.answer(answers[session.current.key])
+from tests.support.answers import base
+from tests.support.sessions import answer_until
 
 
 def test_first_question_and_sections_in_order(library):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .recommending import from_answers, from_seed
+from tests.support.recommending import from_answers, from_seed
 
 RED_FLAGS = ["fever_infected_lesion", "dysphagia", "breathing_difficulty", "abdominal_pain",
              "chest_pain_pericardial", "rapid_weakness", "hypocalcaemia_symptoms"]

@@ -1,27 +1,23 @@
-"""Drive the real Textual app with keypresses, answering from a replay file's answers.
+"""Drive the real Textual app with keypresses, answering from replay-format answers.
 
 Each step is answered the way a person would: the option's number key (or arrows and
 Enter past nine), Space/number and Enter for several choices, typing (or pasting) then
-Enter for numbers, text and the treatment line. Treatments are typed as one line; the follow-ups of
-the i-th drug named take the i-th item's answers.
+Enter for numbers, text and the treatment line. Treatments are typed as one line; the
+follow-ups of the i-th drug named take the i-th item's answers.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-import yaml
 from textual import events
 from textual.pilot import Pilot
 
 from assistant.engine.session import KEEP, Step
 from assistant.frontends.app.screens.consult import ConsultScreen
 from assistant.frontends.app.widgets.answers import choices
-
-
-def answers_of(path: Path) -> dict[str, Any]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["answers"]
+from assistant.frontends.app.widgets.transcript import Bubble
 
 
 async def type_text(pilot: Pilot, text: str) -> None:
@@ -35,36 +31,8 @@ async def type_text(pilot: Pilot, text: str) -> None:
     await pilot.pause()
 
 
-async def choose(pilot: Pilot, step: Step, value: Any) -> None:
-    if isinstance(value, bool):
-        value = "yes" if value else "no"
-    values = [v for v, _ in choices(step)]
-    index = values.index(str(value).lower() if str(value).lower() in values else value)
-    if index < 9:
-        await pilot.press(str(index + 1))
-    else:
-        await pilot.press("home", *["down"] * index, "enter")
-
-
-async def tick(pilot: Pilot, step: Step, value: Any) -> None:
-    wanted = [value] if isinstance(value, str) else list(value)
-    values = [v for v, _ in choices(step)]
-    for item in wanted:
-        index = values.index(item)
-        if index < 9:
-            await pilot.press(str(index + 1))
-        else:
-            await pilot.press("home", *["down"] * index, "space")
-    await pilot.press("enter")
-
-
-def drug_line(value: Any) -> str:
-    if isinstance(value, list):
-        return ", ".join(item if isinstance(item, str) else item["drug"] for item in value)
-    return str(value)
-
-
 def value_for(step: Step, answers: dict[str, Any]) -> Any:
+    """The replay-format answer to ``step`` (``unknown`` where ``answers`` has none)."""
     qid = step.question.id
     if step.index is None:
         return answers.get(qid, "unknown")
@@ -75,23 +43,50 @@ def value_for(step: Step, answers: dict[str, Any]) -> Any:
     return item.get(step.follow_up.id, "unknown")
 
 
-async def answer(pilot: Pilot, screen: ConsultScreen, answers: dict[str, Any]) -> None:
-    """Answer the step on screen from ``answers``."""
-    step = screen.session.current
-    assert step is not None
+def entered(step: Step, answers: dict[str, Any]) -> Any:
+    """What a person enters at ``step``, as the answer widget sends it: an option value, the
+    values ticked, or the text typed (treatments as one line)."""
     value = value_for(step, answers)
     if step.type in ("single", "yesno"):
-        await choose(pilot, step, value)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        values = [v for v, _ in choices(step)]
+        return str(value).lower() if str(value).lower() in values else value
+    if step.type == "multi":
+        return [value] if isinstance(value, str) else list(value)
+    if step.type == "drugs" and isinstance(value, list):
+        return ", ".join(item if isinstance(item, str) else item["drug"] for item in value)
+    return str(value)
+
+
+async def answer(pilot: Pilot, screen: ConsultScreen, answers: dict[str, Any]) -> None:
+    """Answer the step on screen from ``answers``, with keys."""
+    step = screen.session.current
+    assert step is not None
+    value = entered(step, answers)
+    values = [v for v, _ in choices(step)]
+    if step.type in ("single", "yesno"):
+        await _pick(pilot, values.index(value), "enter")
     elif step.type == "multi":
-        await tick(pilot, step, value)
+        for item in value:
+            await _pick(pilot, values.index(item), "space")
+        await pilot.press("enter")
     else:
-        await type_text(pilot, drug_line(value) if step.type == "drugs" else str(value))
+        await type_text(pilot, value)
         await pilot.press("enter")
     await pilot.pause()
 
 
+async def _pick(pilot: Pilot, index: int, key: str) -> None:
+    """The option's number key; past nine, arrows then ``key``."""
+    if index < 9:
+        await pilot.press(str(index + 1))
+    else:
+        await pilot.press("home", *["down"] * index, key)
+
+
 async def run_consult(pilot: Pilot, answers: dict[str, Any], limit: int = 200) -> None:
-    """Answer every step until the consult is complete (the result screen opens)."""
+    """Answer every step with keys until the consult is complete (the result screen opens)."""
     app = pilot.app
     for _ in range(limit):
         screen = app.screen
@@ -99,3 +94,24 @@ async def run_consult(pilot: Pilot, answers: dict[str, Any], limit: int = 200) -
             return
         await answer(pilot, screen, answers)
     raise AssertionError("the consult did not finish")
+
+
+async def answer_until(pilot: Pilot, screen: ConsultScreen, answers: dict[str, Any],
+                       key: str) -> None:
+    """Answer with keys until the step ``key`` is on screen."""
+    while screen.session.current is not None and screen.session.current.key != key:
+        await answer(pilot, screen, answers)
+
+
+def bubbles(screen: ConsultScreen, kind: str) -> list[str]:
+    """The transcript's texts of one kind (question, answer, flag, note...)."""
+    return [str(b.content) for b in screen.query(Bubble) if b.has_class(kind)]
+
+
+async def wait_for(pilot: Pilot, ready: Callable[[], object], seconds: float = 10) -> None:
+    """Let the app run until ``ready()`` (background work such as reading the autosave)."""
+    for _ in range(int(seconds / 0.05)):
+        if ready():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the app never got there")

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from assistant.engine.library import Library
 from assistant.engine.recommend import Option, Recommendation
 from assistant.engine.replay import replay, replay_data
 
 from .answers import base
-from .conftest import REPLAYS
+from .files import REPLAYS
 
 
-def from_answers(library, **changes: Any) -> Recommendation:
+def from_answers(library: Library, **changes: Any) -> Recommendation:
     return replay_data(base(**changes), library=library).recommendation()
 
 
-def from_seed(library, case: str) -> Recommendation:
+def from_seed(library: Library, case: str) -> Recommendation:
     return replay(REPLAYS / f"{case}.yaml", library=library).recommendation()
 
 

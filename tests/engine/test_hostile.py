@@ -7,7 +7,6 @@ Time and memory bounds on alias bombs are measured in bench/, not here.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -15,8 +14,7 @@ from assistant.engine.errors import LoadError, TriageError
 from assistant.engine.library import load
 from assistant.engine.replay import replay
 from assistant.engine.yamlfile import MAX_BYTES, MAX_DEPTH, parse
-
-from .conftest import REPLAYS, run_triage
+from tests.support.files import ROOT, replace_in
 
 LOCATED = re.compile(r"^\S+:\d+: ")
 
@@ -110,34 +108,10 @@ def test_a_replay_names_a_dialog_only_by_its_file_name(tmp_path, dialog, expecte
     path.write_text(f"answers:\n  age_years: 3\ndialog: {dialog}\n")
     with pytest.raises(LoadError) as err:
         replay(path)
-    assert f"r.yaml:3: dialog: " in str(err.value) and expected in str(err.value)
-
-
-def test_the_command_line_reports_hostile_files_without_a_traceback(tmp_path):
-    path = tmp_path / "r.yaml"
-    path.write_text((REPLAYS / "rh.yaml").read_text().replace(
-        "\nanswers:", "\nanswers: !!python/object/apply:os.system", 1))
-    done = run_triage("replay", str(path))
-    assert done.returncode == 1
-    assert "Traceback" not in done.stderr and "explicit tags" in done.stderr
-
-
-def test_a_study_script_with_a_list_for_a_case_is_refused(tmp_path):
-    path = tmp_path / "s.yaml"
-    path.write_text("case: [x]\nanswers: {}\ncommit: {level: soon, therapy: diltiazem}\n")
-    done = run_triage("study", "--script", str(path))
-    assert done.returncode == 1 and "s.yaml:1: case: unknown case" in done.stderr
-    assert "Traceback" not in done.stderr
+    assert "r.yaml:3: dialog: " in str(err.value) and expected in str(err.value)
 
 
 # --- knowledge mutations: numbers with a physical meaning, ids unique at every level ---------
-
-def mutate(root: Path, relative: str, old: str, new: str) -> None:
-    path = root / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
 
 MUTATIONS = [
     ("knowledge/labs.yaml", "units: {mg/L: 1, mg/dL: 10}", "units: {mg/L: 1, mg/dL: 0}",
@@ -174,7 +148,7 @@ MUTATIONS = [
 @pytest.mark.parametrize(("relative", "old", "new", "expected"), MUTATIONS,
                          ids=[m[3][:40] for m in MUTATIONS])
 def test_a_broken_base_is_refused_with_file_and_line(root_copy, relative, old, new, expected):
-    mutate(root_copy, relative, old, new)
+    replace_in(root_copy / relative, old, new)
     with pytest.raises(TriageError) as err:
         load(root_copy)
     message = str(err.value)
@@ -182,14 +156,9 @@ def test_a_broken_base_is_refused_with_file_and_line(root_copy, relative, old, n
     assert f"{relative}:" in message and LOCATED.match(message), message
 
 
-def test_check_refuses_a_broken_base_with_exit_1(root_copy):
-    mutate(root_copy, *MUTATIONS[0][:3])
-    done = run_triage("--root", str(root_copy), "check")
-    assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert "knowledge/labs.yaml:" in done.stderr
-
-
 def test_the_real_knowledge_loads_within_the_limits():
     # every file the project ships must stay well inside the loader's limits
-    for path in Path(__file__).resolve().parent.parent.glob("knowledge/**/*.yaml"):
+    paths = list(ROOT.glob("knowledge/**/*.yaml"))
+    assert len(paths) > 10
+    for path in paths:
         parse(path.read_text(encoding="utf-8"), str(path))

@@ -1,0 +1,61 @@
+"""A self-study round in the app: case list, vignette (also at hand during the dialog),
+the dialog, the commitment, the reveal with its score, and the progress kept."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Input, OptionList, Select
+
+from assistant.engine.report import md_text
+from assistant.frontends.app.screens.help import HelpScreen
+from assistant.frontends.app.screens.study import (
+    CasesScreen,
+    CommitScreen,
+    RevealScreen,
+    VignetteScreen,
+)
+from assistant.frontends.userdata import StudyProgress
+from tests.support.keys import run_consult
+from tests.support.study import perfect
+
+
+@pytest.mark.parametrize("case_id", ["imane", "sara"])
+async def test_a_study_round_in_the_app(make_app, library, tmp_path, case_id):
+    case = library.knowledge.cases[case_id]
+    commit = perfect(case, library)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, CasesScreen)
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=[c.id for c in app.screen.cases].index(case_id))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, VignetteScreen)
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("f4")     # the vignette stays at hand during the dialog
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert md_text(case.title) in app.screen.text
+        await pilot.press("escape")
+        await pilot.pause()
+        await run_consult(pilot, dict(case.answers))
+        await pilot.pause()
+        assert isinstance(app.screen, CommitScreen)
+        levels = app.screen.query_one("#level", OptionList)
+        levels.highlighted = ["urgent", "soon", "routine"].index(commit.level)
+        app.screen.query_one("#therapy", Select).value = commit.therapy
+        app.screen.query_one("#reason", Input).focus()
+        await pilot.press(*"why")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RevealScreen)
+        assert "## Your score: 100 / 100" in app.screen.query_one("#reveal-text").source
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CasesScreen)
+        row = app.screen.query_one(DataTable).get_row(case_id)
+        assert [str(v) for v in row[1:3]] == ["1", "100"]
+    assert StudyProgress(tmp_path).read()[case_id]["best"] == 100
