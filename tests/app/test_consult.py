@@ -1,19 +1,17 @@
-"""The Textual app driven through ``App.run_test()``: whole consults, back and edit, drug
-confirmation, range errors, literal text, autosave and resume, export."""
+"""The consult screen, each test opened at the question it is about (restored from a seed
+replay) or from the start screen: back and edit, drug confirmation, range errors, literal
+text, red flags, autosave and resume, export, help and the palette."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from textual.pilot import Pilot
+from textual.widgets import Button, Input
 
-import pytest
-from textual.widgets import Button, DataTable, Input
-
-from assistant.engine.replay import replay, replay_data
+from assistant.engine.replay import replay
 from assistant.engine.report import consult_report
 from assistant.frontends.app.app import TriageApp
 from assistant.frontends.app.screens.consult import ConsultScreen
 from assistant.frontends.app.screens.help import HelpScreen
-from assistant.frontends.app.screens.result import ResultScreen
 from assistant.frontends.app.screens.start import StartScreen
 from assistant.frontends.app.widgets.answers import ChoiceAnswer, NumberAnswer
 from assistant.frontends.app.widgets.drug_input import Dropdown, DrugInput
@@ -21,17 +19,11 @@ from assistant.frontends.app.widgets.facts_panel import FactsPanel
 from assistant.frontends.app.widgets.transcript import Bubble
 from assistant.frontends.userdata import Autosave
 from tests.support.files import REPLAYS, replay_answers
-from tests.support.keys import (
-    answer,
-    answer_until,
-    bubbles,
-    run_consult,
-    type_text,
-    wait_for,
-)
+from tests.support.keys import answer, bubbles, type_text, wait_for
 
 
-async def start(pilot) -> ConsultScreen:
+async def start(pilot: Pilot) -> ConsultScreen:
+    """A new consult from the start screen."""
     assert isinstance(pilot.app.screen, StartScreen)
     await pilot.press("n")
     await pilot.pause()
@@ -41,38 +33,9 @@ async def start(pilot) -> ConsultScreen:
     return screen
 
 
-@pytest.mark.parametrize("case", ["rh", "sara"])
-async def test_a_seed_case_end_to_end(make_app, library, case):
-    app = make_app()
-    expected = replay(REPLAYS / f"{case}.yaml", library=library)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await start(pilot)
-        await run_consult(pilot, replay_answers(case))
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ResultScreen)
-        assert screen.session.facts == expected.session.facts
-        want = expected.recommendation()
-        banner = str(screen.query_one("#banner").content)
-        assert banner.startswith(f"Triage: {want.triage.level.upper()}")
-        for flag in want.triage.flags:
-            assert flag.message in banner
-        table = screen.query_one(DataTable)
-        assert table.row_count == len(want.ranking) + len(want.excluded)
-        assert str(table.get_row_at(0)[2]) == want.ranking[0].therapy.name
-        detail = screen.query_one("#detail-text").source
-        assert want.ranking[0].therapy.name in detail and "## References" in detail
-    # what was autosaved replays to the same consult
-    saved = Autosave(app.autosave.path.parent).read()
-    assert saved is not None
-    assert replay_data(saved.answers, library=library).session.facts == expected.session.facts
-
-
-async def test_back_and_edit_recompute_later_questions(make_app):
+async def test_back_and_edit_recompute_later_questions(consult_at):
     answers = replay_answers("rh")
-    async with make_app().run_test(size=(120, 40)) as pilot:
-        screen = await start(pilot)
-        await answer_until(pilot, screen, answers, "skin_activity")
+    async with consult_at("rh", "skin_activity", size=(120, 40)) as (pilot, screen):
         assert screen.session.facts["muscle_weakness"] == "severe"
         await pilot.press("ctrl+z")
         await pilot.pause()
@@ -131,11 +94,8 @@ async def test_on_a_narrow_terminal_the_answers_panel_gives_way_to_the_edit(make
         assert isinstance(pilot.app.focused, Input)
 
 
-async def test_an_out_of_range_lab_says_the_accepted_range(make_app):
-    answers = replay_answers("imane")
-    async with make_app().run_test(size=(100, 32)) as pilot:
-        screen = await start(pilot)
-        await answer_until(pilot, screen, answers, "crp")
+async def test_an_out_of_range_lab_says_the_accepted_range(consult_at):
+    async with consult_at("imane", "crp") as (pilot, screen):
         await type_text(pilot, "9999")
         await pilot.press("enter")
         await pilot.pause()
@@ -156,11 +116,8 @@ async def test_an_out_of_range_lab_says_the_accepted_range(make_app):
         assert screen.session.answers["crp"].shown == "16 mg/dL (= 160 mg/L)"
 
 
-async def test_a_look_alike_drug_is_confirmed_never_applied_silently(make_app):
-    answers = replay_answers("rh")
-    async with make_app().run_test(size=(100, 32)) as pilot:
-        screen = await start(pilot)
-        await answer_until(pilot, screen, answers, "prior_treatments")
+async def test_a_look_alike_drug_is_confirmed_never_applied_silently(consult_at):
+    async with consult_at("rh", "prior_treatments") as (pilot, screen):
         await type_text(pilot, "pred")
         await pilot.pause()
         drugs = screen.query_one(DrugInput)
@@ -180,28 +137,9 @@ async def test_a_look_alike_drug_is_confirmed_never_applied_silently(make_app):
         assert "prednisolone" in screen.session.current.prompt
 
 
-async def test_a_suggestion_applies_only_on_a_keypress(make_app):
-    answers = replay_answers("rh")
-    async with make_app().run_test(size=(100, 32)) as pilot:
-        screen = await start(pilot)
-        await answer_until(pilot, screen, answers, "prior_treatments")
-        await pilot.press(*"metho")
-        await pilot.pause()
-        line = screen.query_one(DrugInput).query_one(Input)
-        assert line.value == "metho"
-        await pilot.press("down")
-        assert isinstance(pilot.app.focused, Dropdown)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert line.value == "methotrexate" and pilot.app.focused is line
-
-
-async def test_typed_markup_and_escapes_are_shown_literally(make_app):
-    answers = replay_answers("rh")
+async def test_typed_markup_and_escapes_are_shown_literally(consult_at):
     typed = "[bold]zorbitol[/] \x1b[31m"
-    async with make_app().run_test(size=(100, 32)) as pilot:
-        screen = await start(pilot)
-        await answer_until(pilot, screen, answers, "prior_treatments")
+    async with consult_at("rh", "prior_treatments") as (pilot, screen):
         await type_text(pilot, typed)
         await pilot.press("enter")
         await pilot.pause()
@@ -212,13 +150,10 @@ async def test_typed_markup_and_escapes_are_shown_literally(make_app):
         assert any("zorbitol" in m.text for _, m in entries)
 
 
-async def test_red_flags_show_as_soon_as_answered(make_app):
-    answers = replay_answers("rh")
-    async with make_app().run_test(size=(100, 32)) as pilot:
-        screen = await start(pilot)
+async def test_red_flags_show_as_soon_as_answered(consult_at):
+    async with consult_at("rh", "red_flags") as (pilot, screen):
         assert not screen.query_one("#flags").display
-        await answer_until(pilot, screen, answers, "red_flags")
-        await answer(pilot, screen, answers)
+        await answer(pilot, screen, replay_answers("rh"))
         banner = screen.query_one("#flags")
         assert banner.display and banner.has_class("-urgent")
         assert any("URGENT" in text for text in bubbles(screen, "flag"))
@@ -232,25 +167,22 @@ async def test_why_is_this_asked(make_app):
         assert f"Why this is asked: {screen.session.current.why}" in bubbles(screen, "note")
 
 
-async def test_resume_after_a_crash_keeps_every_answer(make_app, tmp_path):
-    answers = replay_answers("imane")
-    first = make_app()
-    async with first.run_test(size=(100, 32)) as pilot:
-        screen = await start(pilot)
-        await answer_until(pilot, screen, answers, "prior_treatments")
+async def test_resume_after_a_crash_keeps_every_answer(consult_at, make_app, tmp_path):
+    async with consult_at("imane", "prior_treatments") as (pilot, screen):
         await type_text(pilot, "prednisone, methotrexate")
         await pilot.press("enter")
         await pilot.pause()
-        await answer(pilot, screen, answers)
+        await answer(pilot, screen, replay_answers("imane"))
         before = [(s.key, a.shown) for s, a in screen.session.steps()]
         current = screen.session.current.key
     # the app above was never told to quit cleanly; only what autosave wrote survives
-    second = make_app()
-    async with second.run_test(size=(100, 32)) as pilot:
+    saved = Autosave(tmp_path).read()
+    assert saved is not None
+    async with make_app().run_test(size=(100, 32)) as pilot:
         await wait_for(pilot, lambda: pilot.app.screen.query("#resume"))
         resume = pilot.app.screen.query_one("#resume", Button)
         assert pilot.app.focused is resume
-        assert f"{len(answers_of_saved(tmp_path))} answers" in str(resume.label)
+        assert f"{len(saved.answers)} answers" in str(resume.label)
         await pilot.press("r")
         await pilot.pause()
         screen = pilot.app.screen
@@ -259,18 +191,8 @@ async def test_resume_after_a_crash_keeps_every_answer(make_app, tmp_path):
         assert screen.session.current.key == current
 
 
-def answers_of_saved(folder: Path) -> dict:
-    saved = Autosave(folder).read()
-    assert saved is not None
-    return saved.answers
-
-
-async def test_export_report_and_replay_file(make_app, library, tmp_path):
-    answers = replay_answers("sara")
-    async with make_app().run_test(size=(100, 32)) as pilot:
-        await start(pilot)
-        await run_consult(pilot, answers)
-        await pilot.pause()
+async def test_export_report_and_replay_file(consult_at, library, tmp_path):
+    async with consult_at("sara", None) as (pilot, _):
         result = pilot.app.screen
         for key, name in (("m", "report.md"), ("s", "replay.yaml")):
             await pilot.press(key)

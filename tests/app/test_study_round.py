@@ -15,12 +15,13 @@ from assistant.frontends.app.screens.study import (
     VignetteScreen,
 )
 from assistant.frontends.userdata import StudyProgress
-from tests.support.keys import run_consult
+from tests.support.keys import fast_forward, run_consult
 from tests.support.study import perfect
 
 
-@pytest.mark.parametrize("case_id", ["imane", "sara"])
-async def test_a_study_round_in_the_app(make_app, library, tmp_path, case_id):
+@pytest.mark.parametrize("case_id, answer_all", [("sara", run_consult), ("imane", fast_forward)],
+                         ids=["sara-typed", "imane-posted"])
+async def test_a_study_round_in_the_app(make_app, library, tmp_path, case_id, answer_all):
     case = library.knowledge.cases[case_id]
     commit = perfect(case, library)
     app = make_app()
@@ -41,7 +42,7 @@ async def test_a_study_round_in_the_app(make_app, library, tmp_path, case_id):
         assert md_text(case.title) in app.screen.text
         await pilot.press("escape")
         await pilot.pause()
-        await run_consult(pilot, dict(case.answers))
+        await answer_all(pilot, dict(case.answers))
         await pilot.pause()
         assert isinstance(app.screen, CommitScreen)
         levels = app.screen.query_one("#level", OptionList)

@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 
 from assistant.engine.session import KEEP, Step
 from assistant.frontends.app.screens.consult import ConsultScreen
-from assistant.frontends.app.widgets.answers import choices
+from assistant.frontends.app.widgets.answers import AnswerGiven, choices
 from assistant.frontends.app.widgets.transcript import Bubble
 
 
@@ -96,11 +96,24 @@ async def run_consult(pilot: Pilot, answers: dict[str, Any], limit: int = 200) -
     raise AssertionError("the consult did not finish")
 
 
-async def answer_until(pilot: Pilot, screen: ConsultScreen, answers: dict[str, Any],
-                       key: str) -> None:
-    """Answer with keys until the step ``key`` is on screen."""
-    while screen.session.current is not None and screen.session.current.key != key:
-        await answer(pilot, screen, answers)
+async def fast_forward(pilot: Pilot, answers: dict[str, Any], until: str | None = None,
+                       limit: int = 200) -> None:
+    """Answer without keys until ``until`` is the current step (by default: until the
+    consult is complete). What the answer widget would send is posted to the consult
+    screen, which handles it as a typed answer (red flags show where they fired)."""
+    app = pilot.app
+    for _ in range(limit):
+        screen = app.screen
+        if not isinstance(screen, ConsultScreen) or screen.session.current is None:
+            assert until is None, f"the consult ended before {until}"
+            break
+        if screen.session.current.key == until:
+            break
+        screen.post_message(AnswerGiven(entered(screen.session.current, answers)))
+        await pilot.pause(0)
+    else:
+        raise AssertionError("the consult did not finish")
+    await pilot.pause()   # settled, as after a keypress: the new answer widget has the focus
 
 
 def bubbles(screen: ConsultScreen, kind: str) -> list[str]:

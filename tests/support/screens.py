@@ -1,0 +1,25 @@
+"""App screens opened on fixture state instead of typed answers."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from assistant.engine.library import Library
+from assistant.frontends.app.app import TriageApp
+from assistant.frontends.app.screens.consult import ConsultScreen
+
+from .sessions import session_at
+
+
+async def open_consult(pilot: Pilot, library: Library, replay: str,
+                       question: str | None) -> ConsultScreen:
+    """Push the consult screen on a session restored from a seed replay up to ``question``
+    (without one: complete, and the result is shown, as when such a consult is resumed)."""
+    app = pilot.app
+    assert isinstance(app, TriageApp)
+    screen = ConsultScreen(library, session_at(library, replay, question), app.autosave)
+    await app.push_screen(screen)
+    if question is None:
+        screen.action_result()
+    await pilot.pause()
+    return screen
