@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.engine.library import load  # noqa: E402
-from assistant.engine.record import answer_rows, replay_answers  # noqa: E402
 from assistant.engine.recommend import triage  # noqa: E402
+from assistant.engine.record import answer_rows, replay_answers  # noqa: E402
 from assistant.engine.replay import replay_data  # noqa: E402
 from assistant.engine.suggest import suggest  # noqa: E402
 

@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 
 from assistant.engine.knowledge import load_lexicon
-from assistant.engine.matching import Matcher, _NOISE_WORDS, _SEPARATOR_WORDS, fold, key
+from assistant.engine.matching import _NOISE_WORDS, _SEPARATOR_WORDS, Matcher, fold, key
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "knowledge" / "other_drugs.txt"

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import yamlfile
 from .dialog import END, Dialog
 from .errors import LoadError, TriageError
 from .knowledge import Knowledge, default_root
 from .library import Library, load
-from . import yamlfile
 from .replay import replay_located
 from .tablecheck import check_tables
 

@@ -11,7 +11,8 @@ satisfies a test; ``answered: false`` is the way to ask for one.
     when: {question: prior_treatments, drug: methotrexate, current: true}
     when: {fact: activity, is: active}
     when: {count_at_least: 3, of: [{question: ck, at_most: 150}, {question: cmas, at_least: 48},
-                                   {question: mmt8, at_least: 78}, {question: physician_global, at_most: 0.2}]}
+                                   {question: mmt8, at_least: 78},
+                                   {question: physician_global, at_most: 0.2}]}
 
 ``current: true`` keeps drugs not known to be stopped; ``current: false`` only stopped ones.
 """

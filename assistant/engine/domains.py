@@ -72,9 +72,7 @@ def _candidates(subject: str, tests: Sequence[Condition], dialog: Dialog | None,
         return [Alternative(o.value, o.label) for o in question.options] + unknown
     if question.type == "multi":
         return _subsets(question, tests) + unknown
-    if question.type == "number":
-        return _numbers(subject, tests, dialog.measures[subject].unit) + unknown
-    return unknown
+    return unknown   # numbers are cut into ranges by alternatives() before this
 
 
 def _subsets(question: Any, tests: Sequence[Condition]) -> list[Alternative]:

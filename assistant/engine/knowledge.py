@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from . import yamlfile
+from .conditions import Condition
 from .errors import LoadError, Problem
 from .lexicon import Lexicon
-from .conditions import Condition
-from .pathway_data import (COURSES, FITS, ROLE_STATUSES, TRIAL_FACTS, Computed, Pathway, Role,
-                           Row, Stage)
+from .pathway_data import TRIAL_FACTS, Computed, Pathway, Role, Row, Stage
 from .rules import TriageRule
 from .schema import Case, Expectation, Lab, Reference, Therapy, unit_problems
 
@@ -340,7 +339,7 @@ def _check_pathway(c: _Collector, pathway: Pathway, therapies: dict[str, Therapy
         ids = [row.id for row in rows]
         for dup in sorted({x for x in ids if ids.count(x) > 1}):
             c.fault(name, dup, "id", f"row id '{dup}' is used twice in this table")
-        for i, row in enumerate(rows):
+        for row in rows:
             if row.then not in allowed:
                 c.fault(name, row.id, "then", f"'{row.then}' is not one of: {', '.join(allowed)}")
             if row.when is None and len(rows) > 1:

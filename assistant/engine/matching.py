@@ -371,7 +371,7 @@ class Matcher:
 
     def fuzzy(self, k: str) -> list[tuple[Candidate, _Entry]]:
         """Best candidate per concept for a compact key, best first."""
-        from rapidfuzz import fuzz, process   # imported on first fuzzy lookup only
+        from rapidfuzz import fuzz, process  # imported on first fuzzy lookup only
 
         keys, entries = self.pool()
         hits = process.extract(k, keys, scorer=fuzz.ratio, limit=40,

@@ -17,8 +17,18 @@ from .disclaimer import DISCLAIMER
 from .dosing import DoseForChild, for_child
 from .explain import reasons
 from .library import Library, default_library
-from .pathway import (PLACE_TEXT, PLACES, Decision, Note, PathwayResult, Place, Placement, Reason,
-                      role_rank, run)
+from .pathway import (
+    PLACE_TEXT,
+    PLACES,
+    Decision,
+    Note,
+    PathwayResult,
+    Place,
+    Placement,
+    Reason,
+    role_rank,
+    run,
+)
 from .pathway_data import RoleStatus
 from .rules import LEVELS, Level
 from .schema import Therapy

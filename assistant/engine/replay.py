@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from . import yamlfile
+from .dialog import dialog_path
 from .errors import AnswerError, LoadError, ReplayError
 from .facts import UNKNOWN
-from .dialog import dialog_path
 from .library import Library, default_library, load
 from .recommend import Recommendation, recommend
 from .record import facts_json, transcript_json

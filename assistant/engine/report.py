@@ -15,8 +15,15 @@ from .explain import Vocabulary
 from .library import Library
 from .recommend import Option, Recommendation, what_would_change
 from .record import answer_rows
-from .result_view import (ROLE_STATUS_TEXT, SEVERITY_TEXT, OptionLine, facts_text, note_text,
-                          result_view, step_line)
+from .result_view import (
+    ROLE_STATUS_TEXT,
+    SEVERITY_TEXT,
+    OptionLine,
+    facts_text,
+    note_text,
+    result_view,
+    step_line,
+)
 from .sensitivity import Sensitivity
 from .session import Session
 

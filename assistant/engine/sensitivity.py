@@ -78,7 +78,7 @@ def sensitivity(facts: Mapping[str, Any], library: Any,
                 outcome_of: Callable[[Mapping[str, Any]], Any]) -> Sensitivity:
     """``outcome_of(facts)`` is the engine's recommendation for a set of facts."""
     base = _outcome(outcome_of(facts))
-    vocabulary, dialog = library.vocabulary, library.dialog
+    vocabulary = library.vocabulary
     knowledge = library.knowledge
     tests = tests_by_subject(cond for *_, cond in knowledge.conditions())
     level: list[Change] = []

@@ -17,13 +17,13 @@ from typing import Any
 from . import yamlfile
 from .errors import LoadError
 from .explain import show_value
-from .result_view import result_view, step_line
 from .facts import UNKNOWN, DrugEntry
 from .library import Library
 from .recommend import Recommendation, recommend
 from .record import known_age, lab_flag
 from .replay import replay_data, replay_located
 from .report import Citations, md_text, reference_list
+from .result_view import result_view, step_line
 from .rules import LEVELS
 from .schema import Case
 from .session import Session

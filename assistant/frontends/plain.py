@@ -7,8 +7,8 @@ from typing import TextIO
 from ..engine.errors import AnswerError
 from ..engine.library import Library
 from ..engine.recommend import recommend
-from ..engine.result_view import result_view
 from ..engine.record import answer_rows
+from ..engine.result_view import result_view
 from ..engine.session import Session, Step
 from .text import literal, result_lines
 

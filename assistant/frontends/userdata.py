@@ -109,7 +109,7 @@ class StudyProgress(_UserFile):
 
     def record(self, case: str, round_json: dict[str, Any]) -> dict[str, Any]:
         """Add a graded round (``Round.to_json()``); returns the case's updated entry."""
-        from datetime import datetime, timezone
+        from datetime import UTC, datetime
 
         data = self.read()
         entry = data.setdefault(case, {"attempts": 0, "best": None, "rounds": []})
@@ -117,7 +117,7 @@ class StudyProgress(_UserFile):
         score = round_json["score"]
         entry["best"] = score if entry["best"] is None else max(entry["best"], score)
         entry["last"] = score
-        entry["rounds"].append({"at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        entry["rounds"].append({"at": datetime.now(UTC).isoformat(timespec="seconds"),
                                 **round_json})
         self._write(data)
         return entry

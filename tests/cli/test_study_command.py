@@ -47,7 +47,7 @@ def test_a_bad_study_script_names_the_file_and_field(tmp_path):
 def plain_lines(case, library) -> list[str]:
     """What a trainee types in plain mode to answer exactly as the case."""
     lines = []
-    for step, answer in case_session(case, library).steps():
+    for _, answer in case_session(case, library).steps():
         raw = answer.raw
         if raw is UNKNOWN:
             raw = "unknown"

@@ -7,11 +7,13 @@ import yaml
 from assistant.engine.check import check
 from tests.support.files import replace_in
 
+NOT_CTD_JUMP = ("          - when: {question: diagnosis, in: [idiopathic, renal_metabolic, "
+                "tumoral_calcinosis]}\n            goto: calcinosis_pattern")
+
 
 def test_unreachable_question(root_copy):
     dialog = root_copy / "dialogs" / "triage.yaml"
-    replace_in(dialog, "          - when: {question: diagnosis, in: [idiopathic, renal_metabolic, tumoral_calcinosis]}\n            goto: calcinosis_pattern",
-               "          - goto: calcinosis_pattern")
+    replace_in(dialog, NOT_CTD_JUMP, "          - goto: calcinosis_pattern")
     found = check(root_copy)
     assert any("muscle_weakness: no path through the dialog reaches this question" in p for p in found)
     assert any("skin_activity: no path" in p for p in found)
@@ -19,9 +21,7 @@ def test_unreachable_question(root_copy):
 
 def test_rule_after_an_unconditional_rule_is_dead(root_copy):
     dialog = root_copy / "dialogs" / "triage.yaml"
-    replace_in(dialog, "          - when: {question: diagnosis, in: [idiopathic, renal_metabolic, tumoral_calcinosis]}\n            goto: calcinosis_pattern",
-               "          - goto: muscle_weakness\n          - when: {question: diagnosis, in: [idiopathic, renal_metabolic, tumoral_calcinosis]}\n"
-               "            goto: calcinosis_pattern")
+    replace_in(dialog, NOT_CTD_JUMP, "          - goto: muscle_weakness\n" + NOT_CTD_JUMP)
     assert any("red_flags.next[1]: never used" in p for p in check(root_copy))
 
 

@@ -113,6 +113,7 @@ def test_a_replay_names_a_dialog_only_by_its_file_name(tmp_path, dialog, expecte
 
 # --- knowledge mutations: numbers with a physical meaning, ids unique at every level ---------
 
+PREDNISOLONE = "{low: 2, high: 2, unit: mg, per: kg, interval: day, max: 60}"
 MUTATIONS = [
     ("knowledge/labs.yaml", "units: {mg/L: 1, mg/dL: 10}", "units: {mg/L: 1, mg/dL: 0}",
      "crp.units: the factor for 'mg/dL' must be a positive number, not 0"),
@@ -126,9 +127,9 @@ MUTATIONS = [
      "- {age_from: 0, age_to: 19, low: 10, high: 0}", "low is above high"),
     ("knowledge/labs.yaml", "- {age_from: 0, age_to: 19, low: 0, high: 10}",
      "- {age_from: 19, age_to: 0, low: 0, high: 10}", "age_from must be below age_to"),
-    ("knowledge/therapies/systemic_corticosteroid.yaml", "{low: 2, high: 2, unit: mg, per: kg, interval: day, max: 60}",
+    ("knowledge/therapies/systemic_corticosteroid.yaml", PREDNISOLONE,
      "{low: -30, high: 2, unit: mg, per: kg, interval: day, max: 60}", "Expected 'float' > 0"),
-    ("knowledge/therapies/systemic_corticosteroid.yaml", "{low: 2, high: 2, unit: mg, per: kg, interval: day, max: 60}",
+    ("knowledge/therapies/systemic_corticosteroid.yaml", PREDNISOLONE,
      "{low: 2, high: 2, unit: mg, per: kg, interval: day, max: 0}", "Expected 'float' > 0"),
     ("knowledge/therapies/pamidronate.yaml", "    patients: 3\n", "    patients: 0\n",
      "evidence[0].patients: Expected 'int' >= 1"),

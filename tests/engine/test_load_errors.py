@@ -62,18 +62,21 @@ def test_unsafe_yaml_tags_are_refused(root_copy):
     assert "knowledge/labs.yaml" in problems(root_copy)
 
 
+NOT_CTD = "when: {question: diagnosis, in: [idiopathic, renal_metabolic, tumoral_calcinosis]}"
+
+
 @pytest.mark.parametrize("old, new, expected", [
     ("goto: calcinosis_pattern", "goto: calcinosis_patern", "unknown question 'calcinosis_patern'"),
     ("goto: calcinosis_pattern", "goto: age_years", "jumps may only go forward"),
-    ("when: {question: diagnosis, in: [idiopathic, renal_metabolic, tumoral_calcinosis]}", "when: {question: diagnosis, in: [idiopatic, renal_metabolic, tumoral_calcinosis]}",
+    (NOT_CTD, NOT_CTD.replace("idiopathic", "idiopatic"),
      "'idiopatic' is not an option of 'diagnosis'"),
-    ("when: {question: diagnosis, in: [idiopathic, renal_metabolic, tumoral_calcinosis]}", "when: {question: weight, below: 3}",
+    (NOT_CTD, "when: {question: weight, below: 3}",
      "unknown question 'weight'"),
-    ("when: {question: diagnosis, in: [idiopathic, renal_metabolic, tumoral_calcinosis]}", "when: {question: egfr, below: 3}",
+    (NOT_CTD, "when: {question: egfr, below: 3}",
      "'egfr' is not asked before this point"),
-    ("when: {question: diagnosis, in: [idiopathic, renal_metabolic, tumoral_calcinosis]}", "when: {question: diagnosis, below: 3}",
+    (NOT_CTD, "when: {question: diagnosis, below: 3}",
      "'below' cannot test the single question 'diagnosis'"),
-    ("when: {question: diagnosis, in: [idiopathic, renal_metabolic, tumoral_calcinosis]}", "when: {question: diagnosis}",
+    (NOT_CTD, "when: {question: diagnosis}",
      "needs exactly one operator"),
 ])
 def test_dialog_faults_are_located(root_copy, old, new, expected):

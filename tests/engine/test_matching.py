@@ -67,7 +67,7 @@ def test_table(case: dict) -> None:
     mentions = match_drugs(case["text"])
     got = [describe(m) for m in mentions]
     assert len(mentions) == len(case["expect"]), got
-    for m, expected in zip(mentions, case["expect"]):
+    for m, expected in zip(mentions, case["expect"], strict=True):
         check(m, expected)
         assert case["text"][m.start:m.end] == m.text
 

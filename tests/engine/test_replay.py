@@ -62,7 +62,8 @@ def test_unknown_question_id_is_an_error(tmp_path, library):
 
 def test_out_of_range_lab_is_an_error_with_the_range(tmp_path, library):
     path = write_replay(tmp_path, base(calcium="45 mg/dL"))
-    with pytest.raises(ReplayError, match=r"answers.calcium: calcium 45 mg/dL is outside the accepted range 3–20 mg/dL"):
+    with pytest.raises(ReplayError, match=r"answers.calcium: calcium 45 mg/dL is outside the "
+                                          r"accepted range 3–20 mg/dL"):
         replay(path, library=library)
 
 

@@ -147,7 +147,7 @@ class TriageApp(App[None]):
     # --- app-wide actions ---------------------------------------------------------------------
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen   # Markdown rendering: off the start-up path
+        from .screens.help import HelpScreen  # Markdown rendering: off the start-up path
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())

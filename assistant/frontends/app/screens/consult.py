@@ -19,14 +19,13 @@ from textual.widgets import Footer, Static
 
 from ....engine.errors import AnswerError
 from ....engine.library import Library
-from ....engine.record import answer_rows, known_age, reference_text
 from ....engine.recommend import Flag, triage
+from ....engine.record import answer_rows, known_age, reference_text
 from ....engine.session import Session, Step
 from ....engine.suggest import suggest
 from ...text import literal
 from ...userdata import Autosave
-from ..widgets.answers import (AnswerGiven, ChoiceAnswer, MultiAnswer, NumberAnswer,
-                               TextAnswer)
+from ..widgets.answers import AnswerGiven, ChoiceAnswer, MultiAnswer, NumberAnswer, TextAnswer
 from ..widgets.drug_input import DrugInput
 from ..widgets.facts_panel import FactsPanel
 from ..widgets.transcript import Bubble, Transcript

@@ -23,6 +23,7 @@ from ...text import literal
 from ...userdata import StudyProgress
 from .export import ExportScreen
 
+
 class CasesScreen(Screen):
     """The published cases, each with attempts and best score."""
 

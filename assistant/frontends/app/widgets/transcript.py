@@ -6,10 +6,10 @@ read as markup; control characters are shown as visible escapes.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
-from rich.text import Text
 
 from ...text import literal
 
