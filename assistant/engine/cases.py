@@ -41,8 +41,9 @@ def run_cases(library: Library, folders: Iterable[Path] = ()) -> list[CaseResult
     for folder in folders:
         for path in sorted(Path(folder).glob("*.yaml")):
             located = yamlfile.load(path)
-            case = yamlfile.document(located, ConstructedCase)
-            out.append(_run(case.id, case.title, str(path), case.answers, case.expect, library))
+            constructed = yamlfile.document(located, ConstructedCase)
+            out.append(_run(constructed.id, constructed.title, str(path), constructed.answers,
+                            constructed.expect, library))
     return out
 
 

@@ -128,6 +128,7 @@ class Condition(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_de
         if self.of is not None:
             assert self.count_at_least is not None
             return sum(c.holds(facts) for c in self.of) >= self.count_at_least
+        assert self.subject is not None   # a test, not a combinator: __post_init__ checked
         value = facts.get(self.subject, None)
         name, wanted = self.operator()
         if name == "answered":

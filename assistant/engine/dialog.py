@@ -22,13 +22,13 @@ QuestionType = Literal["single", "multi", "yesno", "number", "drugs", "text"]
 FOLLOW_UP_IDS = ("response", "duration", "side_effects", "current")
 
 
-class Option(Strict, kw_only=True):
+class Option(Strict, kw_only=True, frozen=True):
     value: str
     label: str
     exclusive: bool = False          # cannot be combined with other options (e.g. "none")
 
 
-class Measure(Strict, kw_only=True):
+class Measure(Strict, kw_only=True, frozen=True):
     """Units and limits of a number: canonical ``unit``, accepted ``units`` (factor to canonical)."""
 
     unit: str
@@ -36,12 +36,12 @@ class Measure(Strict, kw_only=True):
     plausible: Interval
 
 
-class Next(Strict, kw_only=True):
+class Next(Strict, kw_only=True, frozen=True):
     when: Condition | None = None
     goto: str
 
 
-class FollowUp(Strict, kw_only=True):
+class FollowUp(Strict, kw_only=True, frozen=True):
     id: Literal["response", "duration", "side_effects", "current"]
     type: Literal["single", "yesno", "text"]
     prompt: str                      # "{drug}" is replaced by the drug's name
@@ -50,7 +50,7 @@ class FollowUp(Strict, kw_only=True):
     unknown: str | None = None
 
 
-class Question(Strict, kw_only=True):
+class Question(Strict, kw_only=True, frozen=True):
     id: str
     type: QuestionType
     label: str | None = None         # short name for answer lists and explanations
@@ -65,13 +65,13 @@ class Question(Strict, kw_only=True):
     follow_up: tuple[FollowUp, ...] = ()
 
 
-class Section(Strict, kw_only=True):
+class Section(Strict, kw_only=True, frozen=True):
     id: str
     title: str
     questions: tuple[Question, ...]
 
 
-class DialogFile(Strict, kw_only=True):
+class DialogFile(Strict, kw_only=True, frozen=True):
     id: str
     title: str
     version: str

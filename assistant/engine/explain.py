@@ -108,7 +108,7 @@ def _collect(cond: Condition, facts: Mapping[str, Any], vocabulary: Vocabulary,
         return
     subject = cond.subject
     assert subject is not None
-    value = facts.get(subject)
+    value: Any = facts.get(subject)
     name, wanted = cond.operator()
     if name in ("has", "has_any") and cond.question is not None:
         wanted = {wanted} if name == "has" else set(wanted)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from . import yamlfile
 from .conditions import Condition
@@ -65,9 +65,9 @@ class Knowledge:
                 if row.when is not None:
                     yield name, row.id, "when", row.when
         for therapy in self.therapies.values():
-            for i, row in enumerate(therapy.fit):
-                if row.when is not None:
-                    yield "therapy", therapy.id, f"fit[{i}].when", row.when
+            for i, fit in enumerate(therapy.fit):
+                if fit.when is not None:
+                    yield "therapy", therapy.id, f"fit[{i}].when", fit.when
             for i, caution in enumerate(therapy.cautions):
                 if caution.when is not None:
                     yield "therapy", therapy.id, f"cautions[{i}].when", caution.when
@@ -196,6 +196,7 @@ def _load_pathway(c: _Collector, folder: Path) -> Pathway | None:
     if not isinstance(precedence, list) or not all(isinstance(p, str) for p in precedence):
         c.problems.append(roles_file.problem(("precedence",), "expected a list of role ids"))
         return None
+    record: Any   # a stage or a role: each has an id and rows
     for located, top, field, table, records in (
             (stages_file, "stages", "rows", "stage", stages),
             (roles_file, "roles", "status", "role", roles)):
@@ -256,8 +257,8 @@ def citations(therapies: dict[str, Therapy], labs: dict[str, Lab], cases: dict[s
     for computed in pathway.computed:
         yield Citation("computed fact", computed.id, "refs", computed.refs)
     for name, rows, _ in pathway.tables():
-        for row in rows:
-            yield Citation(name, row.id, "refs", row.refs)
+        for table_row in rows:
+            yield Citation(name, table_row.id, "refs", table_row.refs)
     for role in pathway.roles:
         for i, line in enumerate(role.lines):
             yield Citation("role", role.id, f"lines[{i}]", line.refs)
@@ -357,12 +358,12 @@ def _check_pathway(c: _Collector, pathway: Pathway, therapies: dict[str, Therapy
                 elif therapy in placed:
                     c.fault("role", role.id, f"lines[{i}]", f"'{therapy}' is in two lines")
                 placed.add(therapy)
-    for therapy in therapies.values():
-        if therapy.role not in role_ids:
-            c.fault("therapy", therapy.id, "role", f"unknown role '{therapy.role}'")
-        for i, row in enumerate(therapy.fit):
-            if row.when is None and len(therapy.fit) > 1:
-                c.fault("therapy", therapy.id, f"fit[{i}].when",
+    for record in therapies.values():
+        if record.role not in role_ids:
+            c.fault("therapy", record.id, "role", f"unknown role '{record.role}'")
+        for i, fit in enumerate(record.fit):
+            if fit.when is None and len(record.fit) > 1:
+                c.fault("therapy", record.id, f"fit[{i}].when",
                         "a row without 'when' is only allowed as the table's only row")
     class_ids = {cls.id for cls in lexicon.classes}
     for cls, mapped in pathway.class_therapies.items():
@@ -395,9 +396,9 @@ def _check_fact_order(c: _Collector, pathway: Pathway, therapies: dict[str, Ther
             if row.when is not None:
                 checks.append((f"role {role.id}", row.id, row.when, everything))
     for therapy in therapies.values():
-        for row in therapy.fit:
-            if row.when is not None:
-                checks.append(("therapy", therapy.id, row.when, everything))
+        for fit in therapy.fit:
+            if fit.when is not None:
+                checks.append(("therapy", therapy.id, fit.when, everything))
     trial = {"current": {"True", "False"}, "response": set(), "duration": set()}
     for row in pathway.history:
         if row.when is not None:

@@ -12,13 +12,13 @@ Market = Literal["us", "uk_eu", "fr_ma", "middle_east", "other"]
 Route = Literal["iv", "oral", "topical", "intralesional", "sc", "im"]
 
 
-class Brand(Strict, kw_only=True):
+class Brand(Strict, kw_only=True, frozen=True):
     name: str
     markets: tuple[Market, ...]
     confirmed: bool = False
 
 
-class Drug(Strict, kw_only=True):
+class Drug(Strict, kw_only=True, frozen=True):
     name: str                                   # canonical generic name, lower case
     therapy: str | None = None                  # knowledge therapy id it belongs to
     drug_class: str = msgspec.field(name="class")
@@ -32,13 +32,13 @@ class Drug(Strict, kw_only=True):
     refs: tuple[str, ...] = ()
 
 
-class DrugClass(Strict, kw_only=True):
+class DrugClass(Strict, kw_only=True, frozen=True):
     id: str
     name: str
     aliases: tuple[str, ...]
     members: tuple[str, ...]                    # drug names in this lexicon
 
 
-class Lexicon(Strict, kw_only=True):
+class Lexicon(Strict, kw_only=True, frozen=True):
     drugs: tuple[Drug, ...]
     classes: tuple[DrugClass, ...] = ()

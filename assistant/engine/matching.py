@@ -581,7 +581,7 @@ def _trim(seg: list[_Token], run: list[int]) -> list[int]:
 def _therapy(drug: Drug, routes: Iterable[str]) -> str | None:
     for r in routes:
         if r in drug.route_therapies:
-            return drug.route_therapies[r]  # type: ignore[index]
+            return drug.route_therapies[r]
     return drug.therapy
 
 

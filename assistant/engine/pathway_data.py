@@ -46,7 +46,7 @@ INADEQUATE: frozenset[Course] = frozenset({"optimise", "failing", "stopped_faile
 TRIAL_FACTS = ("current", "response", "duration")
 
 
-class Row(Strict, kw_only=True):
+class Row(Strict, kw_only=True, frozen=True):
     """One row of a decision table."""
 
     id: str
@@ -56,12 +56,12 @@ class Row(Strict, kw_only=True):
     refs: tuple[str, ...]
 
 
-class Value(Strict, kw_only=True):
+class Value(Strict, kw_only=True, frozen=True):
     value: str
     label: str
 
 
-class Stage(Strict, kw_only=True):
+class Stage(Strict, kw_only=True, frozen=True):
     """A derived fact (``id``) decided by a table over answers and earlier stages."""
 
     id: str
@@ -73,7 +73,7 @@ class Stage(Strict, kw_only=True):
         return next((v.label for v in self.values if v.value == value), value)
 
 
-class Computed(Strict, kw_only=True):
+class Computed(Strict, kw_only=True, frozen=True):
     """A derived fact computed from the treatment list: whether the child is on one of
     ``therapies`` (or a drug of ``classes``) now: ``on_treatment``, ``off_treatment`` or
     ``unknown``."""
@@ -91,7 +91,7 @@ COMPUTED_VALUES = (Value(value="on_treatment", label="yes"),
                    Value(value="unknown", label="unknown"))
 
 
-class Line(Strict, kw_only=True):
+class Line(Strict, kw_only=True, frozen=True):
     """One line of therapy of a role: tried in order, the next opens when this one is
     exhausted (every therapy in it tried without adequate response, or not possible)."""
 
@@ -100,14 +100,14 @@ class Line(Strict, kw_only=True):
     refs: tuple[str, ...]
 
 
-class Role(Strict, kw_only=True):
+class Role(Strict, kw_only=True, frozen=True):
     id: str
     title: str
     status: tuple[Row, ...]          # decisions: ROLE_STATUSES
     lines: tuple[Line, ...] = ()     # systemic roles only
 
 
-class Pathway(Strict, kw_only=True):
+class Pathway(Strict, kw_only=True, frozen=True):
     computed: tuple[Computed, ...]
     stages: tuple[Stage, ...]
     roles: tuple[Role, ...]
@@ -121,7 +121,7 @@ class Pathway(Strict, kw_only=True):
 
     def derived(self) -> dict[str, tuple[Value, ...]]:
         """Every derived fact and its values, in the order they are decided."""
-        out = {c.id: COMPUTED_VALUES for c in self.computed}
+        out: dict[str, tuple[Value, ...]] = {c.id: COMPUTED_VALUES for c in self.computed}
         out.update({s.id: s.values for s in self.stages})
         return out
 

@@ -62,13 +62,13 @@ def consult_report(rec: Recommendation, session: Session, library: Library,
     out = ["# Calcinosis triage: consult report", "",
            f"> **{rec.disclaimer}**", "", _provenance(library, created), ""]
     out += [f"## Triage: {view.headline} ({view.counts})", ""]
-    for flag, source in zip(view.flags, rec.triage.flags, strict=True):
+    for flag, fired in zip(view.flags, rec.triage.flags, strict=True):
         line = f"- **{flag.level}**: {md_text(flag.message)}"
         if flag.facts:
             line += f" *({md_text(flag.facts)})*"
         if flag.action:
             line += f" Action: {md_text(flag.action)}"
-        out.append(line + cite(source.refs))
+        out.append(line + cite(fired.refs))
     if not view.flags:
         out.append("No red flag or finding that changes the level.")
     out += [""] + _pathway(rec, cite, vocabulary)
@@ -185,7 +185,7 @@ def _change_items(items: Iterable) -> list[str]:
     return out
 
 
-def _detail(o: Option, cite: Citations, vocabulary) -> list[str]:
+def _detail(o: Option, cite: Citations, vocabulary: Vocabulary) -> list[str]:
     rank = f"{o.rank}{'=' if o.tied else ''}"
     out = [f"### {rank}. {md_text(o.therapy.name)}", "",
            f"*{md_text(o.role_title)}: {md_text(o.place_text)}*", "", "Why:"]
@@ -206,14 +206,14 @@ def _detail(o: Option, cite: Citations, vocabulary) -> list[str]:
     return out + [""] + _evidence(o, cite)
 
 
-def _excluded_detail(o: Option, cite: Citations, vocabulary) -> list[str]:
+def _excluded_detail(o: Option, cite: Citations, vocabulary: Vocabulary) -> list[str]:
     out = [f"### {md_text(o.therapy.name)} (not for this child)", "", "Because:"]
     out += [f"- {md_text(n.text(vocabulary))}{cite(n.refs)}" for n in o.excluded]
     out += _cautions(o, cite, vocabulary)
     return out + [""] + _evidence(o, cite)
 
 
-def _cautions(o: Option, cite: Citations, vocabulary) -> list[str]:
+def _cautions(o: Option, cite: Citations, vocabulary: Vocabulary) -> list[str]:
     if not o.cautions:
         return []
     ordered = sorted(o.cautions, key=lambda n: list(SEVERITY_TEXT).index(n.severity))

@@ -16,7 +16,7 @@ LEVEL_TEXT: dict[Level, str] = {"urgent": "URGENT: same-day hospital review",
                                 "routine": "ROUTINE: no red flag"}
 
 
-class TriageRule(Strict, kw_only=True):
+class TriageRule(Strict, kw_only=True, frozen=True):
     id: str
     level: Level
     when: Condition

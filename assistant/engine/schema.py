@@ -26,7 +26,7 @@ Count = Annotated[int, msgspec.Meta(gt=0)]
 ReferenceKind = Literal["seed", "article", "review", "consensus", "survey", "monograph", "web"]
 
 
-class Reference(Strict, kw_only=True):
+class Reference(Strict, kw_only=True, frozen=True):
     id: str
     kind: ReferenceKind
     authors: tuple[str, ...] = ()
@@ -62,7 +62,7 @@ class Reference(Strict, kw_only=True):
         return text
 
 
-class FitRow(Strict, kw_only=True):
+class FitRow(Strict, kw_only=True, frozen=True):
     """One row of a therapy's ``fit`` table (see ``pathway_data.Row``)."""
 
     id: str
@@ -83,14 +83,14 @@ Severity = Literal["contraindicated", "major", "minor"]
 Route = Literal["oral", "iv", "sc", "im", "intralesional", "topical", "procedure", "action"]
 
 
-class Sourced(Strict, kw_only=True):
+class Sourced(Strict, kw_only=True, frozen=True):
     """A statement and the references that support it."""
 
     text: str
     refs: tuple[str, ...]
 
 
-class DoseNumbers(Strict, kw_only=True):
+class DoseNumbers(Strict, kw_only=True, frozen=True):
     """Structured form of a published dose: ``low``-``high`` ``unit`` [per kg|m2] per ``interval``.
 
     ``max`` is the published ceiling in ``unit`` per ``interval`` (absolute, not per kg).
@@ -104,14 +104,14 @@ class DoseNumbers(Strict, kw_only=True):
     max: Positive | None = None
 
 
-class Dose(Strict, kw_only=True):
+class Dose(Strict, kw_only=True, frozen=True):
     text: str
     population: str
     refs: tuple[str, ...]
     numbers: DoseNumbers | None = None
 
 
-class Evidence(Strict, kw_only=True):
+class Evidence(Strict, kw_only=True, frozen=True):
     ref: str
     via: str | None = None          # the seed (or review) through which the claim was read
     design: Design
@@ -121,7 +121,7 @@ class Evidence(Strict, kw_only=True):
     level: str | None = None        # e.g. "IV" as graded by a systematic review
 
 
-class Caution(Strict, kw_only=True):
+class Caution(Strict, kw_only=True, frozen=True):
     """A caution or contraindication, evaluated against the consult's facts.
 
     With no ``when`` it always applies. ``severity``: ``contraindicated`` removes the
@@ -136,7 +136,7 @@ class Caution(Strict, kw_only=True):
     refs: tuple[str, ...]
 
 
-class Therapy(Strict, kw_only=True):
+class Therapy(Strict, kw_only=True, frozen=True):
     """An option the pathway can place: a drug, a procedure or an action (culture and
     antibiotics, work-up, referral). ``fit``: a decision table (``preferred``, ``suited``,
     ``unsuited``, ``absent``) saying when it suits this child; without one it suits."""
@@ -161,12 +161,12 @@ class Therapy(Strict, kw_only=True):
 
 # --- labs ---------------------------------------------------------------------------------
 
-class Interval(Strict, kw_only=True):
+class Interval(Strict, kw_only=True, frozen=True):
     low: float
     high: float
 
 
-class AgeRange(Strict, kw_only=True):
+class AgeRange(Strict, kw_only=True, frozen=True):
     """Reference interval for ages ``age_from`` <= age < ``age_to`` (years)."""
 
     age_from: float
@@ -175,7 +175,7 @@ class AgeRange(Strict, kw_only=True):
     high: float | None = None
 
 
-class Lab(Strict, kw_only=True):
+class Lab(Strict, kw_only=True, frozen=True):
     id: str
     name: str
     unit: str                                   # canonical unit
@@ -203,7 +203,7 @@ def unit_problems(canonical: str, units: dict[str, float]) -> list[str]:
 
 # --- cases --------------------------------------------------------------------------------
 
-class CaseAction(Strict, kw_only=True):
+class CaseAction(Strict, kw_only=True, frozen=True):
     therapy: str | None = None       # knowledge therapy id, when there is one
     text: str
     outcome: str | None = None
@@ -212,7 +212,7 @@ class CaseAction(Strict, kw_only=True):
 Level = Literal["urgent", "soon", "routine"]
 
 
-class Expectation(Strict, kw_only=True):
+class Expectation(Strict, kw_only=True, frozen=True):
     """What the literature says the result must show for a case, written before the engine
     was run on it. Every field but ``why`` and ``refs`` is optional."""
 
@@ -232,7 +232,7 @@ class Expectation(Strict, kw_only=True):
     gaps_include: tuple[str, ...] = ()         # unknown answers listed as gaps that matter
 
 
-class Case(Strict, kw_only=True):
+class Case(Strict, kw_only=True, frozen=True):
     id: str
     name: str
     ref: str
@@ -251,7 +251,7 @@ class Case(Strict, kw_only=True):
     expect: Expectation | None = None
 
 
-class ConstructedCase(Strict, kw_only=True):
+class ConstructedCase(Strict, kw_only=True, frozen=True):
     """An edge case built to exercise a rule (``tests/cases/``): not a published patient."""
 
     id: str

@@ -179,7 +179,7 @@ def _variations(facts: Mapping[str, Any], tests: dict[str, list[Any]], library: 
                 and not (a.value is UNKNOWN and question.unknown is None)]
         if alts:
             out.append((qid, vocabulary.label(qid), vocabulary.show(qid, now_value), alts,
-                        lambda v, q=qid: {**facts, q: v}))
+                        _with_answer(facts, qid)))
     out += _treatment_variations(facts, library)
     return out
 
@@ -239,3 +239,8 @@ def _entry_setter(facts: Mapping[str, Any], entries: tuple[DrugEntry, ...], i: i
         changed[i] = replace(entries[i], **{name: value})
         return {**facts, TREATMENTS: tuple(changed)}
     return apply
+
+
+def _with_answer(facts: Mapping[str, Any], qid: str) -> Callable[[Any], dict[str, Any]]:
+    """The facts with another answer to ``qid``."""
+    return lambda value: {**facts, qid: value}

@@ -141,17 +141,17 @@ class Session:
             shown = ", ".join(o.label for o in step.options if o.value in chosen)
             return Answer(raw, chosen, shown, step.mention)
         if kind == "yesno":
-            value = parse.parse_yesno(raw)
-            return Answer(raw, value, "Yes" if value else "No", step.mention)
+            yes = parse.parse_yesno(raw)
+            return Answer(raw, yes, "Yes" if yes else "No", step.mention)
         if kind == "number":
             measure = self.dialog.measures[step.question.id]
-            value, unit = parse.parse_number(raw, measure, step.question.id)
+            number, unit = parse.parse_number(raw, measure, step.question.id)
             shown = f"{raw:g}" if isinstance(raw, (int, float)) else str(raw).strip()
             if not any(c.isalpha() for c in shown):   # a bare number is in the canonical unit
                 shown += f" {measure.unit}"
             elif unit != measure.unit:
-                shown += f" (= {value:g} {measure.unit})"
-            return Answer(raw, value, shown, step.mention)
+                shown += f" (= {number:g} {measure.unit})"
+            return Answer(raw, number, shown, step.mention)
         if kind == "drugs":
             return self._parse_drugs(raw)
         text = parse.parse_text(raw)
@@ -258,7 +258,8 @@ class Session:
                 status = "class"
             entry = DrugEntry(m.text, drug, therapy, m.drug_class, status)
             follow = {f.id: self.answers[f"{base}.{f.id}"].value for f in question.follow_up}
-            entries.append(replace(entry, **{k: (None if v is UNKNOWN else v) for k, v in follow.items()}))
+            known: dict[str, Any] = {k: (None if v is UNKNOWN else v) for k, v in follow.items()}
+            entries.append(replace(entry, **known))
         return tuple(entries)
 
 

@@ -126,9 +126,9 @@ def parse(text: str, shown: str) -> Located:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        at = mark.line + 1 if mark is not None else None
         message = f"invalid YAML: {exc.problem}" + (f" ({exc.context})" if exc.context else "")
-        raise LoadError([Problem(shown, line, "", message)]) from None
+        raise LoadError([Problem(shown, at, "", message)]) from None
     except yaml.reader.ReaderError as exc:
         line = text[:exc.position].count("\n") + 1
         raise LoadError([Problem(shown, line, "", f"invalid YAML: {exc.reason}")]) from None
@@ -152,6 +152,7 @@ def _scan(text: str, shown: str) -> None:
     aliases, and explicit tags (only the plain types YAML infers are accepted)."""
     depth = aliases = 0
     for event in yaml.parse(text, Loader=_Loader):
+        assert event.start_mark is not None   # the parser marks every event
         line = event.start_mark.line + 1
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1

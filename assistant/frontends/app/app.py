@@ -131,9 +131,10 @@ class TriageApp(App[None]):
 
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.push_screen(ConsultScreen(library, session, self.autosave))
+        screen = ConsultScreen(library, session, self.autosave)
+        self.push_screen(screen)
         if session.complete:
-            self.screen_stack[-1].call_after_refresh(self.screen_stack[-1].action_result)
+            screen.call_after_refresh(screen.action_result)
 
     async def action_study(self) -> None:
         from .screens.study import CasesScreen

@@ -10,6 +10,7 @@ from typing import Any
 
 from rich.text import Text
 from textual import events
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
@@ -123,7 +124,7 @@ class NumberAnswer(Horizontal):
         self.measure = measure
         self.current = current
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         yield Input(self.current, placeholder=f"number in {self.measure.unit}", id="value")
         names = units(self.measure)
         if len(names) > 1:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, OptionList
@@ -30,7 +32,7 @@ class Dropdown(OptionList):
         self.display = False
         self._line().focus()
 
-    def on_key(self, event) -> None:  # noqa: ANN001 - textual event
+    def on_key(self, event: events.Key) -> None:
         if event.key == "up" and self.highlighted in (None, 0):
             event.stop()
             self._line().focus()
@@ -49,7 +51,7 @@ class DrugInput(Vertical):
         self.current = current
         self.suggestions: list[Suggestion] = []
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         yield Input(self.current, placeholder="e.g. pred + MTX, then Aredia; or 'none'",
                     id="drugs-line")
         dropdown = Dropdown(id="dropdown")
