@@ -16,6 +16,9 @@ run: $(STAMP)
 	$(BIN)/triage
 
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 check: $(STAMP)
