@@ -6,13 +6,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .dialog import Dialog, condition_problems, dialog_path, load_dialog
 from .errors import LoadError, Problem
 from .explain import Vocabulary
 from .knowledge import Knowledge, default_root, load_knowledge
 from .session import Session
+
+if TYPE_CHECKING:
+    from .matching import Matcher
 
 
 @dataclass(frozen=True)
@@ -55,11 +58,20 @@ class Library:
     def new_session(self) -> Session:
         return Session(self.dialog, self.match)
 
+    @cached_property
+    def matcher(self) -> Matcher:
+        """The drug matcher for this library's lexicon and other-drug list (built on first
+        use)."""
+        from .matching import Matcher
+
+        return Matcher(self.knowledge.lexicon,
+                       self.knowledge.root / "knowledge" / "other_drugs.txt")
+
     def match(self, text: str) -> Sequence[Any]:
-        """Drug mentions in ``text``, matched against this library's lexicon."""
+        """Drug mentions in ``text``, matched by this library's matcher."""
         from .matching import match_drugs
 
-        return match_drugs(text, self.knowledge.lexicon)
+        return match_drugs(text, self.matcher)
 
 
 def load(root: Path | None = None, dialog: str | Path | None = None) -> Library:

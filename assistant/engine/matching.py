@@ -437,7 +437,6 @@ def _load_other(path: Path | None, lexicon_index: dict[str, list[_Entry]]) -> _O
 # --- the default lexicon ------------------------------------------------------------------------
 
 _default: Matcher | None = None
-_by_lexicon: dict[int, tuple[Lexicon, Matcher]] = {}
 _default_lock = threading.Lock()
 
 
@@ -451,25 +450,16 @@ def default_matcher() -> Matcher:
     return _default
 
 
-def matcher_for(lexicon: Lexicon | None) -> Matcher:
-    if lexicon is None:
-        return default_matcher()
-    found = _by_lexicon.get(id(lexicon))
-    if found is None or found[0] is not lexicon:
-        found = (lexicon, Matcher(lexicon))
-        _by_lexicon[id(lexicon)] = found
-    return found[1]
-
-
 # --- matching -----------------------------------------------------------------------------------
 
-def match_drugs(text: str, lexicon: Lexicon | None = None) -> list[Mention]:
-    """The drugs named in one free-text line, in order; ``[]`` for "none" or no drug."""
+def match_drugs(text: str, matcher: Matcher | None = None) -> list[Mention]:
+    """The drugs named in one free-text line, in order; ``[]`` for "none" or no drug
+    (``matcher``: a library's, ``Library.matcher``; by default the built-in lexicon's)."""
     if not text or not text.strip():
         return []
     if key(text) in _NONE_LINES or _is_none_phrase(text):
         return []
-    m = matcher_for(lexicon)
+    m = matcher or default_matcher()
     out: list[Mention] = []
     for seg in _segments(text):
         out.extend(_match_segment(m, text, seg))

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .lexicon import Lexicon
-from .matching import Mention, key, match_drugs, matcher_for
+from .matching import Matcher, Mention, default_matcher, key, match_drugs
 
 MAX_SUGGESTIONS = 6
 MIN_PREFIX = 3
@@ -24,9 +23,9 @@ class Suggestion:
     end: int
 
 
-def suggest(text: str, cursor: int, lexicon: Lexicon | None = None) -> list[Suggestion]:
+def suggest(text: str, cursor: int, matcher: Matcher | None = None) -> list[Suggestion]:
     """Suggestions for the mention at ``cursor`` in a drug-list line (may be empty)."""
-    mentions = match_drugs(text, lexicon)
+    mentions = match_drugs(text, matcher)
     mention = _at(mentions, text, cursor)
     if mention is None:
         return []
@@ -40,7 +39,7 @@ def suggest(text: str, cursor: int, lexicon: Lexicon | None = None) -> list[Sugg
         return [Suggestion(f"? {c.drug}" + (f" ({c.use or c.drug_class})" if c.use or c.drug_class
                                              else ""), c.drug, s, e)
                 for c in mention.candidates]
-    begun = _prefixed(mention.text, lexicon)
+    begun = _prefixed(mention.text, matcher or default_matcher())
     if begun:
         return [Suggestion(f"… {name}" + (f" = {drug}" if key(name) != key(drug) else ""),
                            name, s, e) for name, drug in begun]
@@ -57,8 +56,8 @@ def _at(mentions: list[Mention], text: str, cursor: int) -> Mention | None:
     return None
 
 
-def _prefixed(text: str, lexicon: Lexicon | None) -> list[tuple[str, str]]:
+def _prefixed(text: str, matcher: Matcher) -> list[tuple[str, str]]:
     k = key(text)
     if len(k) < MIN_PREFIX:
         return []
-    return matcher_for(lexicon).names_beginning(k)[:MAX_SUGGESTIONS]
+    return matcher.names_beginning(k)[:MAX_SUGGESTIONS]

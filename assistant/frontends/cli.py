@@ -69,9 +69,10 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_study(args, sys.stdin, sys.stdout)
         if args.command == "match":
+            from ..engine.library import load
             from .match_command import run
 
-            return run(args.text, args.json, sys.stdin, sys.stdout)
+            return run(args.text, args.json, sys.stdin, sys.stdout, load(args.root).matcher)
         if not args.plain:
             from .app.app import run as run_app
 

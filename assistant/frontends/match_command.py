@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..engine.matching import Mention, match_drugs
+from ..engine.matching import Matcher, Mention, match_drugs
 from .text import dumps, literal
 
 
@@ -39,21 +39,22 @@ def _plain_line(mentions: list[Mention]) -> str:
     return "; ".join(_plain_mention(m) for m in mentions)
 
 
-def answer(line: str, as_json: bool) -> str:
+def answer(line: str, as_json: bool, matcher: Matcher) -> str:
     """One output line (without newline) for one input line."""
-    mentions = match_drugs(line)
+    mentions = match_drugs(line, matcher)
     return _json_line(mentions) if as_json else _plain_line(mentions)
 
 
-def run(text: str | None, as_json: bool, stdin: TextIO, stdout: TextIO) -> int:
-    """Answer TEXT, or every line of ``stdin`` when TEXT is None. Returns the exit status."""
+def run(text: str | None, as_json: bool, stdin: TextIO, stdout: TextIO, matcher: Matcher) -> int:
+    """Answer TEXT, or every line of ``stdin`` when TEXT is None, with the loaded library's
+    ``matcher``. Returns the exit status."""
     if text is not None:
         # a TEXT argument holding newlines is still one answer line
-        stdout.write(answer(text.replace("\r", " ").replace("\n", " "), as_json) + "\n")
+        stdout.write(answer(text.replace("\r", " ").replace("\n", " "), as_json, matcher) + "\n")
         stdout.flush()
         return 0
     for raw in stdin:
         line = raw[:-1] if raw.endswith("\n") else raw
-        stdout.write(answer(line.rstrip("\r"), as_json) + "\n")
+        stdout.write(answer(line.rstrip("\r"), as_json, matcher) + "\n")
         stdout.flush()
     return 0

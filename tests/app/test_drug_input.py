@@ -17,8 +17,8 @@ class DrugInputApp(App[None]):
         self.library = library
 
     def compose(self) -> ComposeResult:
-        lexicon = self.library.knowledge.lexicon
-        yield DrugInput(lambda line, cursor: suggest(line, cursor, lexicon))
+        matcher = self.library.matcher
+        yield DrugInput(lambda line, cursor: suggest(line, cursor, matcher))
 
 
 async def test_a_suggestion_applies_only_on_a_keypress(library):

@@ -14,6 +14,7 @@ from assistant.engine.knowledge import load_lexicon
 from assistant.engine.matching import (
     FLOOR,
     MARGIN,
+    Matcher,
     Mention,
     default_matcher,
     key,
@@ -249,7 +250,7 @@ def test_lexicon_is_consistent() -> None:
 def test_custom_lexicon_is_used() -> None:
     from assistant.engine.lexicon import Lexicon
     lex = Lexicon(drugs=tuple(d for d in LEXICON.drugs if d.name == "methotrexate"))
-    [m] = match_drugs("Novatrex", lex)
+    [m] = match_drugs("Novatrex", Matcher(lex))
     assert m.drug == "methotrexate"
 
 

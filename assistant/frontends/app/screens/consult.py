@@ -192,8 +192,8 @@ class ConsultScreen(Screen):
         if step.type == "number":
             return NumberAnswer(self.library.dialog.measures[step.question.id], text)
         if step.type == "drugs":
-            lexicon = self.library.knowledge.lexicon
-            return DrugInput(lambda line, cursor: suggest(line, cursor, lexicon), text)
+            matcher = self.library.matcher
+            return DrugInput(lambda line, cursor: suggest(line, cursor, matcher), text)
         return TextAnswer(text)
 
     def _show_hint(self) -> None:
