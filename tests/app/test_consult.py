@@ -209,6 +209,12 @@ async def test_export_report_and_replay_file(consult_at, library, tmp_path):
     assert again.session.facts == expected.session.facts
 
 
+async def test_the_start_screen_shows_the_disclaimer_every_result_carries(make_app, library):
+    async with make_app().run_test() as pilot:
+        shown = str(pilot.app.screen.query_one("#start-disclaimer").content)
+    assert shown == replay(REPLAYS / "sara.yaml", library=library).recommendation().disclaimer
+
+
 async def test_help_theme_and_palette_entries(make_app):
     app = make_app()
     async with app.run_test() as pilot:

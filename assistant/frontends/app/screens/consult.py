@@ -31,7 +31,9 @@ from ..widgets.facts_panel import FactsPanel
 from ..widgets.transcript import Bubble, Transcript
 
 NARROW = 100   # columns below which the answers panel shows only on request (F3)
-LEVEL_TEXT = {"urgent": "⚠ URGENT", "soon": "⚠ SOON", "routine": "Note"}
+# a fired rule's level as a short tag before its message (a routine rule is a finding, not a
+# red flag); the level's full name is rules.LEVEL_TEXT
+FLAG_TAG = {"urgent": "⚠ URGENT", "soon": "⚠ SOON", "routine": "Note"}
 Entry = tuple[str, str, str | None]   # kind, text, answer key
 
 
@@ -107,7 +109,7 @@ class ConsultScreen(Screen):
         if red:
             text = Text()
             for i, flag in enumerate(red):
-                text.append(("\n" if i else "") + f"{LEVEL_TEXT[flag.level]}: ", style="bold")
+                text.append(("\n" if i else "") + f"{FLAG_TAG[flag.level]}: ", style="bold")
                 text.append(literal(flag.message))
             banner.update(text)
             banner.set_class(red[0].level == "urgent", "-urgent")
@@ -127,7 +129,7 @@ class ConsultScreen(Screen):
             for flag in flags_after.get(step.key, ()):
                 action = f" → {flag.action}" if flag.action else ""
                 kind = "finding" if flag.level == "routine" else "flag"
-                out.append((kind, f"{LEVEL_TEXT[flag.level]}: {flag.message}{action}", None))
+                out.append((kind, f"{FLAG_TAG[flag.level]}: {flag.message}{action}", None))
         current = self.session.current
         if current is not None:
             if current.section.id != section:

@@ -1,6 +1,7 @@
 """The first screen: what the tool is for, the disclaimer, and new consult or resume.
 
-Kept light: it imports no engine module, so it paints while the knowledge loads.
+Kept light: of the engine it imports only the disclaimer (a plain string), so it paints while
+the knowledge loads.
 """
 
 from __future__ import annotations
@@ -11,15 +12,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
+from ....engine.disclaimer import DISCLAIMER
+
 INTENDED_USE = (
     "For paediatricians, rheumatologists and trainees caring for a child with calcinosis "
     "complicating juvenile dermatomyositis (or related paediatric calcinosis). It asks about "
     "symptoms, disease activity, labs and prior treatments, flags what needs same-day care, "
     "and ranks the published therapy options with the reasons, doses as published, cautions "
     "and references.")
-DISCLAIMER = ("Decision support for clinicians, not a prescription. It does not replace "
-              "clinical judgement; check every dose against a current formulary and local "
-              "protocol.")
 
 
 class StartScreen(Screen):
