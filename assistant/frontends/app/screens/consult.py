@@ -27,8 +27,9 @@ from ...text import literal
 from ...userdata import Autosave
 from ..widgets.answers import AnswerGiven, ChoiceAnswer, MultiAnswer, NumberAnswer, TextAnswer
 from ..widgets.drug_input import DrugInput
+from ..widgets.edit_requested import EditRequested
 from ..widgets.facts_panel import FactsPanel
-from ..widgets.transcript import Bubble, Transcript
+from ..widgets.transcript import Transcript
 
 NARROW = 100   # columns below which the answers panel shows only on request (F3)
 # a fired rule's level as a short tag before its message (a routine rule is a finding, not a
@@ -256,10 +257,7 @@ class ConsultScreen(Screen):
             self.autosave.save(self.session)
         self.refresh_view()
 
-    def on_bubble_edit_requested(self, message: Bubble.EditRequested) -> None:
-        self.start_edit(message.key)
-
-    def on_facts_panel_edit_requested(self, message: FactsPanel.EditRequested) -> None:
+    def on_edit_requested(self, message: EditRequested) -> None:
         self.start_edit(message.key)
 
     def start_edit(self, key: str) -> None:

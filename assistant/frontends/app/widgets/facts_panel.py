@@ -6,21 +6,16 @@ Selecting an answer (Enter or click) asks to change it.
 from __future__ import annotations
 
 from rich.text import Text
-from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ....engine.record import AnswerRow
 from ...text import literal
+from .edit_requested import EditRequested
 
 
 class FactsPanel(OptionList):
     BORDER_TITLE = "Answers"
-
-    class EditRequested(Message):
-        def __init__(self, key: str) -> None:
-            super().__init__()
-            self.key = key
 
     def __init__(self) -> None:
         super().__init__(id="facts")
@@ -39,7 +34,7 @@ class FactsPanel(OptionList):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id is not None:
-            self.post_message(self.EditRequested(event.option.id))
+            self.post_message(EditRequested(event.option.id))
 
 
 def _render(line: AnswerRow) -> Text:

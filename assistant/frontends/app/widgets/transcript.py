@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import Static
 
 from ...text import literal
+from .edit_requested import EditRequested
 
 
 class Bubble(Static):
@@ -23,14 +23,9 @@ class Bubble(Static):
         if key is not None:
             self.tooltip = "Click to change this answer"
 
-    class EditRequested(Message):
-        def __init__(self, key: str) -> None:
-            super().__init__()
-            self.key = key
-
     def on_click(self) -> None:
         if self.key is not None:
-            self.post_message(self.EditRequested(self.key))
+            self.post_message(EditRequested(self.key))
 
 
 class Transcript(VerticalScroll, can_focus=False):
