@@ -95,7 +95,7 @@ def keypresses() -> bool:
                 line = done.answers[step.key].shown
                 for end in range(1, len(line) + 1):
                     start = time.perf_counter()
-                    suggest(line[:end], end, library.knowledge.lexicon)
+                    suggest(line[:end], end, library.matcher)
                     typing_ms.append((time.perf_counter() - start) * 1000)
             start = time.perf_counter()
             session.answer(given.raw)
