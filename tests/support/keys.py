@@ -52,8 +52,8 @@ def entered(step: Step, answers: dict[str, Any]) -> Any:
             return "yes" if value else "no"
         values = [v for v, _ in choices(step)]
         return str(value).lower() if str(value).lower() in values else value
-    if step.type == "multi":
-        return [value] if isinstance(value, str) else list(value)
+    if step.type == "multi":   # "unknown" alone is sent as the answer unknown
+        return value if value == "unknown" else [value] if isinstance(value, str) else list(value)
     if step.type == "drugs" and isinstance(value, list):
         return ", ".join(item if isinstance(item, str) else item["drug"] for item in value)
     return str(value)
@@ -68,7 +68,7 @@ async def answer(pilot: Pilot, screen: ConsultScreen, answers: dict[str, Any]) -
     if step.type in ("single", "yesno"):
         await _pick(pilot, values.index(value), "enter")
     elif step.type == "multi":
-        for item in value:
+        for item in [value] if isinstance(value, str) else value:
             await _pick(pilot, values.index(item), "space")
         await pilot.press("enter")
     else:

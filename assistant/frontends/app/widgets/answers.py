@@ -105,6 +105,9 @@ class MultiAnswer(SelectionList[str]):
 
     def action_submit(self) -> None:
         chosen = list(self.selected)
+        if chosen == [UNKNOWN]:   # the "unknown / not done" option alone is the answer unknown
+            self.post_message(AnswerGiven(UNKNOWN))
+            return
         self.post_message(AnswerGiven(chosen if chosen else ""))
 
 
