@@ -4,6 +4,9 @@ text, red flags, autosave and resume, export, help and the palette."""
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
+
 from textual.pilot import Pilot
 from textual.widgets import Button, Input
 
@@ -20,6 +23,8 @@ from assistant.frontends.app.widgets.transcript import Bubble
 from assistant.frontends.userdata import Autosave
 from tests.support.files import REPLAYS, replay_answers
 from tests.support.keys import answer, bubbles, type_text, wait_for
+
+WHEN = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)
 
 
 async def start(pilot: Pilot) -> ConsultScreen:
@@ -204,7 +209,11 @@ async def test_export_report_and_replay_file(consult_at, library, tmp_path):
             assert pilot.app.screen is result
     expected = replay(REPLAYS / "sara.yaml", library=library)
     report = (tmp_path / "report.md").read_text(encoding="utf-8")
-    assert report == consult_report(expected.recommendation(), expected.session.facts, library)
+    # the same report but for the time it was written, on its provenance line
+    written = re.match(r"\*(.+?) · calcinosis-triage", report.splitlines()[4])
+    assert written is not None, report.splitlines()[:6]
+    want = consult_report(expected.recommendation(), expected.session, library, WHEN)
+    assert report == want.replace(WHEN.strftime("%Y-%m-%d %H:%M %Z"), written.group(1), 1)
     again = replay(tmp_path / "replay.yaml", library=library, strict=True)
     assert again.session.facts == expected.session.facts
 

@@ -29,13 +29,20 @@ async def test_a_seed_case_end_to_end(make_app, library, case, answer_all):
         assert isinstance(screen, ResultScreen)
         assert screen.session.facts == expected.session.facts
         want = expected.recommendation()
-        banner = str(screen.query_one("#banner").content)
+        banner = str(screen.query_one("#banner Static").content)
         assert banner.startswith(f"Triage: {want.triage.level.upper()}")
         for flag in want.triage.flags:
             assert flag.message in banner
+        # every option is a row of the table, the first choice among them
         table = screen.query_one(DataTable)
-        assert table.row_count == len(want.ranking) + len(want.excluded)
-        assert str(table.get_row_at(0)[2]) == want.ranking[0].therapy.name
+        assert table.row_count == len(screen.rows)
+        listed = [r.option.therapy.id for r in screen.rows if r.option is not None]
+        assert sorted(listed) == sorted(o.therapy.id for o in want.ranking + want.excluded)
+        first = listed.index(want.ranking[0].therapy.id)
+        row = [i for i, r in enumerate(screen.rows) if r.option is not None][first]
+        assert str(table.get_row_at(row)[0]) == "1"
+        table.move_cursor(row=row)
+        await pilot.pause()
         detail = screen.query_one("#detail-text").source
         assert want.ranking[0].therapy.name in detail and "## References" in detail
     # what was autosaved replays to the same consult
