@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 
 from assistant.engine.knowledge import load_lexicon
-from assistant.engine.matching import _NOISE_WORDS, _SEPARATOR_WORDS, Matcher, fold, key
+from assistant.engine.matching import Matcher, default_vocabulary, fold, key
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "knowledge" / "other_drugs.txt"
@@ -52,7 +52,9 @@ def build() -> tuple[str, int, int]:
 
     m = Matcher(load_lexicon(ROOT), other_path=Path("/nonexistent"))
     ours = {k for k, es in m.index.items() if any(e.kind == "drug" for e in es)}
-    skip_words = {key(w) for w in _NOISE_WORDS | _SEPARATOR_WORDS}
+    words = default_vocabulary()   # treatment-line words are never drug names
+    skip_words = set(words.noise) | {"".join(p) for table in (words.joins, words.breaks,
+                                                              words.cues) for p in table}
 
     by_canonical: dict[str, set[str]] = {}
     dropped_common: list[str] = []

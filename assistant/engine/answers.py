@@ -132,3 +132,20 @@ def _choices(options: Sequence[Option]) -> str:
 
 def _fmt(value: float) -> str:
     return f"{value:g}"
+
+
+def as_precise_as(value: float, typed: str) -> str:
+    """``value`` (a conversion of the number in ``typed``) with no more significant digits
+    than were typed, and at least two: "2.3 mmol/L" -> "9.2", never "9.218"."""
+    found = re.search(r"\d+(?:[.,]\d+)?", typed)
+    number = found.group() if found else ""
+    if "." in number or "," in number:
+        digits = len(number.replace(",", "").replace(".", "").lstrip("0"))
+    else:                                   # "396000": trailing zeros only place the digits
+        digits = len(number.lstrip("0").rstrip("0"))
+    digits = max(2, digits)
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g}"
+    places = digits - 1 - math.floor(math.log10(abs(value)))
+    rounded = round(value, places)
+    return f"{rounded:.{max(places, 0)}f}" if places > 0 else f"{rounded:.0f}"

@@ -9,11 +9,15 @@ satisfies a test; ``answered: false`` is the way to ask for one.
     when: {all: [{question: egfr, below: 30}, {not: {question: iv_access, is: false}}]}
     when: {question: prior_treatments, drug: pamidronate, response: [none]}
     when: {question: prior_treatments, drug: methotrexate, current: true}
+    when: {question: prior_treatments, drug: rituximab, exposure: [not_taken]}
     when: {fact: activity, is: active}
     when: {count_at_least: 3, of: [{question: ck, at_most: 150}, {question: cmas, at_least: 48},
                                    {question: mmt8, at_least: 78},
                                    {question: physician_global, at_most: 0.2}]}
 
+A ``drug`` test (a drug name, therapy id or class id) holds for drugs that were taken;
+``exposure`` names the other kinds it should hold for instead (``taken``, ``not_taken``,
+``planned``, ``allergy``): "no IVIG" or "rituximab not approved" is never a trial of it.
 ``current: true`` keeps drugs not known to be stopped; ``current: false`` only stopped ones.
 """
 
@@ -24,6 +28,7 @@ from typing import Any
 
 import msgspec
 
+from .exposure import ExposureKind
 from .facts import UNKNOWN, DrugEntry
 
 Scalar = str | bool | float
@@ -47,6 +52,7 @@ class Condition(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_de
     drug: str | None = None
     response: tuple[str, ...] | None = None
     current: bool | None = None
+    exposure: tuple[ExposureKind, ...] | None = None
     all: tuple[Condition, ...] | None = None
     any: tuple[Condition, ...] | None = None
     not_: Condition | None = msgspec.field(default=None, name="not")
@@ -73,8 +79,9 @@ class Condition(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_de
         if len(operators) != 1:
             raise ValueError(f"a test on '{self.subject}' needs exactly one operator of: "
                              + ", ".join(OPERATORS))
-        if (self.response is not None or self.current is not None) and self.drug is None:
-            raise ValueError("'response' and 'current' only go with 'drug'")
+        if (self.response is not None or self.current is not None
+                or self.exposure is not None) and self.drug is None:
+            raise ValueError("'response', 'current' and 'exposure' only go with 'drug'")
 
     @property
     def subject(self) -> str | None:
@@ -153,7 +160,9 @@ def _attr(name: str) -> str:
 
 def _has_drug(value: Any, wanted: str, cond: Condition) -> bool:
     entries: tuple[DrugEntry, ...] = value
+    kinds = cond.exposure or ("taken",)
     return any(wanted in (e.drug, e.therapy, e.drug_class)
+               and e.exposure.kind in kinds
                and (cond.response is None or e.response in cond.response)
                and (cond.current is None or (e.current is not False) == cond.current)
                for e in entries)

@@ -69,15 +69,46 @@ _DURATION = {"under_3_months": "under 3 months", "3_to_6_months": "3 to 6 months
 
 
 def show_entry(entry: DrugEntry) -> str:
-    """A treatment with what is known of it: "methotrexate (partial response, over 6
-    months, current)"."""
-    details = [_RESPONSE.get(entry.response or "", "")]
+    """A treatment with the dose typed and what is known of it: "methotrexate 15 mg/m²
+    weekly (partial response, over 6 months, current)"; one not taken says how it was met:
+    "rituximab (not given: not approved)"."""
+    name = entry.label() + (f" {entry.dose.text}" if entry.dose is not None else "")
+    reason = _REASONS.get(entry.exposure.reason or "", "")
+    if not entry.taken:
+        met = _KINDS[entry.exposure.kind] + (f": {reason}" if reason else "")
+        return f"{name} ({met})"
+    details = [reason, _RESPONSE.get(entry.response or "", "")]
     if entry.duration:
         details.append(_DURATION.get(entry.duration, entry.duration))
     if entry.current is not None:
         details.append("current" if entry.current else "stopped")
-    shown = [d for d in details if d]
-    return entry.label() + (f" ({', '.join(shown)})" if shown else "")
+    shown = list(dict.fromkeys(d for d in details if d))
+    return name + (f" ({', '.join(shown)})" if shown else "")
+
+
+_KINDS = {"taken": "taken", "not_taken": "not given", "planned": "planned",
+          "allergy": "allergy or intolerance"}
+_REASONS = {"stopped": "stopped", "no_response": "no response", "side_effects": "side effects",
+            "refused": "refused", "unavailable": "not available", "not_approved": "not approved",
+            "contraindicated": "contraindicated", "considered": "considered",
+            "intolerance": "intolerance"}
+
+
+def show_reading(entries: tuple[DrugEntry, ...]) -> str:
+    """What a treatment line was read as, by exposure: "taken: prednisolone 2 mg/kg;
+    methotrexate · not given: rituximab, not approved"."""
+    parts = []
+    for kind, title in _KINDS.items():
+        group = [e for e in entries if e.exposure.kind == kind]
+        if not group:
+            continue
+        if kind == "taken":
+            shown = [show_entry(e) for e in group]
+        else:
+            shown = [e.label() + (f", {_REASONS[e.exposure.reason]}"
+                                  if e.exposure.reason in _REASONS else "") for e in group]
+        parts.append(f"{title}: " + "; ".join(shown))
+    return " · ".join(parts) or "no treatment"
 
 
 def reasons(cond: Condition, facts: Mapping[str, Any], vocabulary: Vocabulary) -> dict[str, str]:

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
+from .dose import Dose
+from .exposure import TAKEN, Exposure
+
 
 class _Unknown:
     """The answer "unknown / not done"."""
@@ -33,11 +36,14 @@ UNKNOWN: Final = _Unknown()
 
 @dataclass(frozen=True)
 class DrugEntry:
-    """One prior or current treatment named by the clinician, kept verbatim.
+    """One treatment named by the clinician, kept verbatim.
 
     ``drug`` is the canonical generic name when recognised (None when not), ``therapy``
     the knowledge-base therapy it belongs to, ``status`` how it was recognised
-    (matched, confirmed, unknown, class).
+    (matched, confirmed, unknown, class). ``exposure`` says whether it was taken (only
+    taken drugs have ``response``, ``side_effects`` and ``current``: not taken, planned
+    and allergy entries are information, not trials); ``dose`` is what was typed next to
+    it (the whole line stays in the answer).
     """
 
     text: str
@@ -49,6 +55,12 @@ class DrugEntry:
     duration: str | None = None
     side_effects: str | None = None
     current: bool | None = None
+    exposure: Exposure = TAKEN
+    dose: Dose | None = None
+
+    @property
+    def taken(self) -> bool:
+        return self.exposure.kind == "taken"
 
     def label(self) -> str:
         return self.drug or self.drug_class or self.text

@@ -39,8 +39,9 @@ def entries(facts: Mapping[str, Any]) -> tuple[DrugEntry, ...]:
 
 
 def taken(facts: Mapping[str, Any]) -> tuple[DrugEntry, ...]:
-    """Entries for treatments the child actually had."""
-    return entries(facts)
+    """Entries for treatments the child actually had (not "no IVIG", "rituximab not
+    approved", a plan or an allergy: those are no trial)."""
+    return tuple(e for e in entries(facts) if e.taken)
 
 
 def therapies_of(entry: DrugEntry, class_therapies: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:

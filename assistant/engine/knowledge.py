@@ -1,7 +1,8 @@
 """Load and cross-check the knowledge base (``knowledge/``) into typed objects.
 
-Layout: ``references.yaml``, ``drugs.yaml``, ``labs.yaml``, ``therapies/*.yaml`` (one
-therapy each), ``cases/*.yaml`` (one case each), the triage rules in ``triage.yaml`` and the
+Layout: ``references.yaml``, ``drugs.yaml``, ``treatment_words.yaml`` (the words of a
+treatment line that are not drug names), ``labs.yaml``, ``therapies/*.yaml`` (one therapy
+each), ``cases/*.yaml`` (one case each), the triage rules in ``triage.yaml`` and the
 clinical pathway in ``pathway/`` (``stages.yaml``, ``roles.yaml``, ``history.yaml``).
 Loading either returns a complete, consistent :class:`Knowledge` or raises a
 :class:`LoadError` listing every problem.
@@ -21,6 +22,7 @@ from .lexicon import Lexicon
 from .pathway_data import TRIAL_FACTS, Computed, Pathway, Role, Row, Stage
 from .rules import TriageRule
 from .schema import Case, Expectation, Lab, Reference, Therapy, unit_problems
+from .treatment_words import TreatmentWords
 
 T = TypeVar("T")
 
@@ -44,6 +46,7 @@ class Knowledge:
     references: dict[str, Reference]
     therapies: dict[str, Therapy]
     lexicon: Lexicon
+    words: TreatmentWords            # the words of a treatment line that are not drugs
     labs: dict[str, Lab]
     cases: dict[str, Case]
     triage: tuple[TriageRule, ...]
@@ -140,8 +143,15 @@ class _Collector:
 def load_lexicon(root: Path | None = None) -> Lexicon:
     """Only the drug lexicon (for the matcher's fast path)."""
     root = root or default_root()
-    located = yamlfile.load(root / "knowledge" / "drugs.yaml", root)
-    return yamlfile.document(located, Lexicon)
+    return yamlfile.document(yamlfile.load(root / "knowledge" / "drugs.yaml", root), Lexicon)
+
+
+def load_treatment_words(root: Path | None = None) -> TreatmentWords:
+    """Only the treatment-line words (for the matcher's fast path; ``triage check`` and
+    :func:`load_knowledge` also check them against each other)."""
+    root = root or default_root()
+    located = yamlfile.load(root / "knowledge" / "treatment_words.yaml", root)
+    return yamlfile.document(located, TreatmentWords)
 
 
 def load_knowledge(root: Path | None = None) -> Knowledge:
@@ -164,6 +174,17 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
             c.origins[("drug", drug.name)] = (located.file, located.line(("drugs", i)))
         for i, cls in enumerate(lexicon.classes):
             c.origins[("drug class", cls.id)] = (located.file, located.line(("classes", i)))
+    words = TreatmentWords(none_lines=(), joins=(), breaks=(), noise=(), routes={}, forms={},
+                           units={}, intervals=(), as_needed=(), counts=(), cues=(),
+                           lab_names=(), lab_units=())
+    located = c.load(base / "treatment_words.yaml")
+    if located is not None:
+        try:
+            words = yamlfile.document(located, TreatmentWords)
+        except LoadError as exc:
+            c.problems.extend(exc.problems)
+        c.problems += [located.problem(_path(field), message)
+                       for field, message in words.problems()]
     triage = tuple(c.records(base / "triage.yaml", "rules", TriageRule, "triage rule").values())
     pathway = _load_pathway(c, base / "pathway")
     if not c.problems and pathway is not None:  # cross-checks of a half-read base only add noise
@@ -171,8 +192,14 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
         _check_pathway(c, pathway, therapies, lexicon)
     if c.problems or pathway is None:
         raise LoadError(c.problems)
-    return Knowledge(root, references, therapies, lexicon, labs, cases, triage, pathway,
+    return Knowledge(root, references, therapies, lexicon, words, labs, cases, triage, pathway,
                      c.origins)
+
+
+def _path(field: str) -> tuple[str | int, ...]:
+    """``"cues[3].words"`` -> ``("cues", 3, "words")``."""
+    return tuple(int(p) if p.isdigit() else p
+                 for p in field.replace("[", ".").replace("]", "").split(".") if p)
 
 
 def _load_pathway(c: _Collector, folder: Path) -> Pathway | None:

@@ -6,10 +6,10 @@ from typing import Literal
 
 import msgspec
 
+from .dose import Route
 from .schema import Strict
 
 Market = Literal["us", "uk_eu", "fr_ma", "middle_east", "other"]
-Route = Literal["iv", "oral", "topical", "intralesional", "sc", "im"]
 
 
 class Brand(Strict, kw_only=True, frozen=True):
@@ -27,8 +27,9 @@ class Drug(Strict, kw_only=True, frozen=True):
     abbreviations: tuple[str, ...] = ()
     brands: tuple[Brand, ...] = ()
     look_alikes: tuple[str, ...] = ()           # names never to cross by fuzziness
-    # therapy id when the mention names this route ("topical STS"); default is `therapy`
-    route_therapies: dict[Route, str] = msgspec.field(default_factory=dict)
+    # therapy id when the mention names this route ("topical STS"); default is `therapy`;
+    # None: the knowledge base has no therapy for that route ("diltiazem 2% cream")
+    route_therapies: dict[Route, str | None] = msgspec.field(default_factory=dict)
     refs: tuple[str, ...] = ()
 
 

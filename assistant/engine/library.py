@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .dialog import Dialog, condition_problems, dialog_path, load_dialog
 from .errors import LoadError, Problem
@@ -56,22 +55,17 @@ class Library:
         return Vocabulary(self.dialog, pathway.derived(), titles)
 
     def new_session(self) -> Session:
-        return Session(self.dialog, self.match)
+        return Session(self.dialog, self.matcher)
 
     @cached_property
     def matcher(self) -> Matcher:
-        """The drug matcher for this library's lexicon and other-drug list (built on first
-        use)."""
+        """The drug matcher for this library's lexicon, treatment words and other-drug list
+        (built on first use)."""
         from .matching import Matcher
+        from .treatment_words import Vocabulary as Words
 
-        return Matcher(self.knowledge.lexicon,
+        return Matcher(self.knowledge.lexicon, Words(self.knowledge.words),
                        self.knowledge.root / "knowledge" / "other_drugs.txt")
-
-    def match(self, text: str) -> Sequence[Any]:
-        """Drug mentions in ``text``, matched by this library's matcher."""
-        from .matching import match_drugs
-
-        return match_drugs(text, self.matcher)
 
 
 def load(root: Path | None = None, dialog: str | Path | None = None) -> Library:

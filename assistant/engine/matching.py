@@ -1,43 +1,55 @@
 """Turn a free-text line of prior treatments into drug concepts, safely.
 
-``match_drugs("pred 2mg/kg + MTX 15mg weekly, then Aredia")`` returns one
-:class:`Mention` per drug named, in order of appearance.
+``match_drugs("pred 2mg/kg + MTX 15mg weekly, no IVIG")`` returns one :class:`Mention` per
+drug (or class, or unrecognised word) named, in order of appearance. Each mention says
+how it was recognised (``status``), whether it was taken (``exposure``) and what dose was
+typed next to it (``dose``).
 
 How a line is read
-  1. A line that only says "none" / "nil" / "no treatment (so far)" / "aucun" ... names
-     no drug: ``[]``.
-  2. The line is cut into segments at punctuation (``, ; + / & |`` parentheses ...) and at
-     joining words in English, French, Spanish and Italian ("and", "then", "et", "puis",
-     "y", "e", "with", "avec" ...).
-  3. Inside a segment, the longest run of words whose compact key (accents folded, case
+  1. A line that only says "none" / "nil" / "no treatment (so far)" / "aucun" / "لا يوجد"
+     names no drug: ``[]``. Any other line keeps every word it has (``says_none``).
+  2. The line is cut into pieces (:mod:`line_pieces`: letters apart from digits, "MTX15mg"
+     -> MTX 15 mg; zero-width and bidi controls skipped; any script), and the words of
+     ``knowledge/treatment_words.yaml`` are found: clause breaks ("then", "puis", ","),
+     joins ("and", "+"), exposure cues ("no", "stopped", "لم"), lab values ("calcium
+     2.45 mmol/L"), and noise (doses, units, routes, frequencies, filler).
+  3. Inside a run of other pieces, the longest run whose compact key (accents folded, case
      and punctuation dropped: "Solu-Médrol" -> "solumedrol") is a known name is taken,
      left to right. Tiers, in order, and only the last is approximate:
        a. the calcinosis lexicon (``knowledge/drugs.yaml``): generic names, spellings,
-          abbreviations, brands and class names ("bisphosphonates");
+          abbreviations, brands and class names ("bisphosphonates"), in every language
+          it lists (Arabic too);
        b. other real drugs (``knowledge/other_drugs.txt``, loaded lazily the first time a
           word is not in the lexicon), so that "Flomax" is tamsulosin and "metformin"
           is metformin, never a look-alike of ours (a misspelt multi-word lexicon name,
           "H.P. Acthar Gle", is first tried whole, silently-safe fuzzy hits only);
-       c. fuzzy matching (rapidfuzz ``fuzz.ratio`` on compact keys) of what is left
-          over, the whole stretch first then word by word, against lexicon names and
-          other drug names, never against abbreviations.
-     Doses, units, frequencies, routes and counts ("2 mg/kg/day", "x3", "IV", "weekly",
-     "pulses") are skipped; a route word refines the therapy ("topical STS").
+       c. fuzzy matching (rapidfuzz ``fuzz.ratio`` on compact keys, :mod:`fuzzy`) of what
+          is left over, the whole stretch first then word by word, against lexicon names
+          and other drug names, never against abbreviations.
   4. Words left over that are neither noise nor a drug are kept verbatim as ``unknown``.
+  5. Each mention's exposure comes from the cues that reach it (:mod:`exposure`); its
+     dose from the dose words next to it (:mod:`dose`). A route or form word refines the
+     therapy ("topical STS", "diltiazem 2% cream": ``route_therapies`` in drugs.yaml).
 
 Safety rules of the fuzzy tier (constants below)
   * Silent acceptance ("matched" with a score < 100) needs all of: typed key of at least
     ``MIN_SILENT_LEN`` characters; best concept from the curated lexicon (a fuzzy hit on
     the uncurated other-drug list always asks); score >= ``FLOOR``; a lead of at least
     ``MARGIN`` over the best *different* concept (salts, isomers, plurals of the same
-    name do not count); and no declared look-alike (``look_alikes``, both directions,
-    drug or brand names) scoring ``GUARD_LEVEL`` or more.
+    name do not count) among lexicon names and other drug names alike; and no declared
+    look-alike (``look_alikes``, both directions, drug or brand names) scoring
+    ``GUARD_LEVEL`` or more.
   * Otherwise the mention is ``confirm`` with its candidates when a lexicon concept scores
     >= ``CONFIRM_FLOOR`` (``SHORT_CONFIRM_FLOOR`` for keys of ``SHORT_KEY`` characters or
     fewer) or an other drug >= ``OTHER_CONFIRM_FLOOR``; below that it is ``unknown``.
   * A name listed under two drugs ("pred", "Dilacor", "CTX", "cyclo") always asks, with
-    score 100.
+    score 100. Exposure never changes this: "no Cardene?" still asks.
   * An exact name always wins: fuzzy matching only sees words no exact tier recognised.
+
+Cost is bounded whatever the input: at most ``FUZZY_BUDGET`` fuzzy lookups per line
+(further unrecognised words are kept as ``unknown`` without one), each lookup scoring
+only the other-drug names that can reach the score that decides (:mod:`fuzzy`), and a
+lookup already made for a key is remembered.
 
 The module is pure (no I/O besides reading the knowledge files once) and keeps start-up
 cheap: rapidfuzz and the other-drug list load only when a word is not in the lexicon.
@@ -47,13 +59,22 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, Protocol
 
+from . import dose as doses
+from .dose import Dose
+from .exposure import TAKEN, Clause, CueAt, Exposure, MentionAt, exposures
+from .fuzzy import Entry, Others, Pools, load_others
 from .lexicon import Drug, Lexicon
+from .line_pieces import NUMBERISH, Piece, Sep, count, split
+from .textkey import fold, key
+from .treatment_words import Vocabulary
+
+__all__ = ["Candidate", "DrugMatcher", "Matcher", "Mention", "default_matcher", "fold",
+           "key", "match_drugs"]
 
 Status = Literal["matched", "confirm", "unknown"]
 
@@ -70,6 +91,9 @@ CANDIDATE_SPREAD = 15.0  # candidates listed: within this many points of the bes
 MAX_CANDIDATES = 5
 MIN_FUZZY_LEN = 4     # shorter keys are never fuzzy-matched (abbreviations are exact only)
 MIN_OTHER_FUZZY_LEN = 5  # keys this short are fuzzy-matched against the lexicon only
+FUZZY_BUDGET = 24     # fuzzy lookups per line; further unrecognised words stay unknown
+MAX_WHOLE_PIECES = 4  # a stretch longer than this is never fuzzy-matched as one name
+FUZZY_MEMORY = 4096   # fuzzy lookups remembered per matcher
 
 
 @dataclass(frozen=True)
@@ -90,12 +114,12 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Mention:
-    """A piece of the typed line and what it names."""
+    """A piece of the typed line, what it names, whether it was taken, and its dose."""
 
     text: str
     start: int
     end: int
-    status: Status
+    status: Status              # how it was recognised: matched, confirm, unknown
     drug: str | None            # canonical generic (lower case) when matched
     drug_class: str | None      # class id: of the drug, or the class the mention names
     therapy: str | None         # knowledge therapy id of the drug, if any
@@ -103,192 +127,49 @@ class Mention:
     candidates: tuple[Candidate, ...]
     name: str | None = None     # lexicon name matched ("Solu-Medrol"), when matched
     use: str | None = None      # what the drug is for, when matched
+    exposure: Exposure = TAKEN  # taken, not taken, planned, allergy (and why)
+    dose: Dose | None = None    # the dose typed next to it, when any
 
     def to_json(self) -> dict:
         return {"text": self.text, "start": self.start, "end": self.end, "status": self.status,
                 "drug": self.drug, "drug_class": self.drug_class, "therapy": self.therapy,
                 "score": round(self.score, 1), "name": self.name, "use": self.use,
-                "candidates": [c.to_json() for c in self.candidates]}
+                "candidates": [c.to_json() for c in self.candidates],
+                "exposure": self.exposure.to_json(),
+                "dose": self.dose.to_json() if self.dose is not None else None}
 
 
-# --- normalisation -------------------------------------------------------------------------
+class DrugMatcher(Protocol):
+    """What a consult needs from a matcher: the mentions of one typed line."""
 
-_SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d",
-                          "µ": "u", "μ": "u", "’": "'", "‘": "'", "×": "x"})
-_NON_KEY = re.compile(r"[^a-z0-9]+")
+    def match(self, text: str) -> list[Mention]: ...
 
-
-def fold(text: str) -> str:
-    """Lower case, accents removed ("Solumédrol" -> "solumedrol")."""
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_SPECIAL))
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_SPECIAL)
-
-
-def key(text: str) -> str:
-    """Compact key used for every lookup: folded, letters and digits only."""
-    return _NON_KEY.sub("", fold(text))
-
-
-# --- tokenising ------------------------------------------------------------------------------
-
-_TOKEN = re.compile(
-    r"(?P<esc>\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])?)"  # ANSI
-    r"|(?P<word>al\s*\(\s*oh\s*\)\s*[3₃]"                    # Al(OH)3 keeps its brackets
-    r"|[^\W_](?:[\w'’]|[-.](?=[^\W_])"                      # inner hyphens and dots stay
-    r"|/(?=(?:kg|m2|m²|j|d|day|jour|wk|week|sem|mo|month|mois)\b))*)"   # 2mg/kg/day is one
-    r"|(?P<sep>[^\w\s.'’])",                                # '.' and quotes do not cut
-    re.IGNORECASE,
-)
-
-_SEPARATOR_WORDS = frozenset("""
-and then et puis y e with plus avec con or ou o followed by after before apres avant luego
-despues poi quindi also aussi ensuite later vs versus switched switch to changed relayed
-relais replaced add added addition associe associee associated combined combination along
-together w ainsi que mais but then+ thereafter subsequently next finally puis+
-""".split())
-
-# doses, units, frequencies, routes, counts, forms and filler: skipped, never "unknown"
-_NOISE_WORDS = frozenset("""
-mg g gr gm mcg ug ml l kg m2 iu ui u unit units unite unites dose doses dosage mg/kg mg/m2
-mg/kg/d mg/kg/day mg/kg/j mg/j mg/d mg/day mg/wk mg/week mg/sem g/kg g/kg/d g/kg/day
-day days daily d jour jours j jr jrs dia dias giorno giorni week weeks weekly wk wks w
-semaine semaines sem hebdomadaire hebdo hebdomadaires semana semanas semanal settimana
-settimanale month months monthly mo mth mths mois mensuel mensuelle mensuelles mensuels mes
-meses mensual mensile year years yr yrs an ans annee annees ano anos anno anni hour hours h
-hr hrs heure heures min minute minutes night nightly morning evening
-bid tid qid qd od bd tds qds prn stat nocte mane qhs qam qod eod qw qm qow biweekly
-fortnightly alternate every each per a par al por toutes tous chaque cada ogni times fois
-veces volte once twice thrice x quotidien quotidienne quotidiens diario diaria
-iv ivd i.v i.v. ev im i.m sc s.c sq sub subcut subcutaneous po p.o oral orally orale oraux
-per os topical topically topique topiques local locale locally cutane cutanee intralesional
-intralesionally intralesion intralesionnel intralesionnelle intralesionale il intravenous
-intravenously intraveineux intraveineuse intraveineuses endovenous endovena endovenosa
-intramuscular intramusculaire inj injection injections injectable injected infusion infusions
-perfusion perfusions bolus boluses pulse pulses pulsed pulsee pulsees flash flashs cure cures
-course courses cycle cycles session sessions dose-dose cp cpr comprime comprimes tablet
-tablets tab tabs capsule capsules gel cream creme pommade ointment solution sirop syrup drops
-gouttes patch spray suspension powder poudre sachet sachets ampoule ampoules vial vials
-high low haute hautes forte fortes faible faibles mini maxi max standard full half
-taper tapering tapered tapers wean weaned weaning decroissance degressive degression stopped
-stop started start since from until till for during pendant depuis durant hasta desde durante
-of the de du des la le les el los las di del della dei d' l' at on sous under in en au aux
-total cumulative cumulee maintenance induction entretien d'entretien prior previous
-previously current currently ongoing now still trial tried given received took taking
-treated treatment treatments therapy therapies traitement traitements tratamiento
-tratamientos trattamento terapia therapie therapeutique regimen protocol protocole esquema
-pauta short long term approx approximately about around environ ~ ca. c. mgs mcgs
-depot retard lp sr xr xl cr er mr prolonged extended release liberation prolongee
-patient pt pts was were is are has had have been be it its his her their sa son ses
-initial initially first second third last premier premiere deuxieme 1st 2nd 3rd
-one two three four five six seven eight nine ten twelve un une deux trois quatre cinq six
-sept huit neuf dix douze uno dos tres cuatro cinco seis siete ocho nueve diez due tre
-quattro cinque sei sette otto nove dieci
-""".split())
-
-_NONE_LINES = frozenset(key(s) for s in """
-none|nil|no|nothing|no treatment|no treatment so far|no treatment yet|no treatments|
-no drugs|no drug|no medication|no medications|no meds|no prior treatment|no previous treatment|
-none so far|none yet|nil so far|na|n/a|not applicable|untreated|treatment naive|naive|
-aucun|aucune|aucun traitement|pas de traitement|sans traitement|rien|neant|neant a ce jour|
-aucun traitement a ce jour|jamais traite|ninguno|ninguna|nada|sin tratamiento|ningun tratamiento|
-nessuno|nessuna|niente|nessun trattamento|-|--|0
-""".replace("\n", "").split("|"))
-
-_ROUTE_WORDS = {
-    "iv": "iv", "ivd": "iv", "i.v": "iv", "i.v.": "iv", "ev": "iv", "intravenous": "iv",
-    "intravenously": "iv", "intraveineux": "iv", "intraveineuse": "iv", "intraveineuses": "iv",
-    "endovenous": "iv", "endovena": "iv", "endovenosa": "iv", "infusion": "iv",
-    "infusions": "iv", "perfusion": "iv", "perfusions": "iv",
-    "topical": "topical", "topically": "topical", "topique": "topical", "topiques": "topical",
-    "cream": "topical", "creme": "topical", "pommade": "topical", "ointment": "topical",
-    "local": "topical", "locale": "topical", "locally": "topical", "cutane": "topical",
-    "cutanee": "topical",
-    "intralesional": "intralesional", "intralesionally": "intralesional",
-    "intralesion": "intralesional", "intralesionnel": "intralesional",
-    "intralesionnelle": "intralesional", "intralesionale": "intralesional", "il": "intralesional",
-    "im": "im", "i.m": "im", "intramuscular": "im", "intramusculaire": "im",
-    "po": "oral", "p.o": "oral", "oral": "oral", "orally": "oral", "orale": "oral", "oraux": "oral",
-    "tablet": "oral", "tablets": "oral", "cp": "oral", "comprime": "oral", "comprimes": "oral",
-    "sc": "sc", "s.c": "sc", "sq": "sc", "subcut": "sc", "subcutaneous": "sc",
-}
-
-_NUMBERISH = re.compile(
-    r"^(?:x?\d[\d.,]*(?:x|%|[a-z]{0,3})(?:/[a-z0-9²]+)*"     # 15mg, 2mg/kg/d, x3, 3x, 25%
-    r"|[qdjws]\d+[a-z]?"                                     # q4w, d1, j15
-    r"|\d+(?:st|nd|rd|th|e|er|eme))$")                       # 1st, 2e, 3eme
-
-
-def _is_noise(folded: str) -> bool:
-    return folded in _NOISE_WORDS or bool(_NUMBERISH.match(folded))
-
-
-@dataclass
-class _Token:
-    text: str
-    start: int
-    end: int
-    folded: str
-    key: str
-    noise: bool
-
-
-def _segments(text: str) -> list[list[_Token]]:
-    """Words of the line grouped into segments cut at punctuation and joining words."""
-    segments: list[list[_Token]] = [[]]
-    for m in _TOKEN.finditer(text):
-        if m.group("sep") is not None or m.group("esc") is not None:
-            if segments[-1]:
-                segments.append([])
-            continue
-        word = m.group("word")
-        folded = fold(word)
-        if folded in _SEPARATOR_WORDS:
-            if segments[-1]:
-                segments.append([])
-            continue
-        segments[-1].append(_Token(word, m.start(), m.end(), folded, key(word),
-                                   _is_noise(folded)))
-    return [s for s in segments if s]
+    def says_none(self, text: str) -> bool: ...
 
 
 # --- the compiled lexicon ---------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class _Entry:
-    """What a key names: a lexicon drug, a class, or an other drug (canonical name)."""
-
-    kind: Literal["drug", "class", "other"]
-    target: str           # drug name, class id, or other canonical name
-    name: str             # the name as written in the source
-    exact_only: bool = False
-
-
-@dataclass
-class _Other:
-    """Other real drugs (outside the calcinosis knowledge), loaded on first need."""
-
-    index: dict[str, tuple[str, ...]] = field(default_factory=dict)   # key -> canonicals
-
-
 class Matcher:
     """A lexicon compiled for matching; build once, use for many lines."""
 
-    def __init__(self, lexicon: Lexicon, other_path: Path | None = None):
+    def __init__(self, lexicon: Lexicon, vocabulary: Vocabulary | None = None,
+                 other_path: Path | None = None):
         self.lexicon = lexicon
+        self.vocabulary = vocabulary if vocabulary is not None else default_vocabulary()
         self.drugs: dict[str, Drug] = {d.name: d for d in lexicon.drugs}
         self.classes = {c.id: c for c in lexicon.classes}
-        self.index: dict[str, list[_Entry]] = {}
+        self.index: dict[str, list[Entry]] = {}
         for d in lexicon.drugs:
-            self._add(d.name, _Entry("drug", d.name, d.name))
+            self._add(d.name, Entry("drug", d.name, d.name))
             for s in d.spellings:
-                self._add(s, _Entry("drug", d.name, s))
+                self._add(s, Entry("drug", d.name, s))
             for b in d.brands:
-                self._add(b.name, _Entry("drug", d.name, b.name))
+                self._add(b.name, Entry("drug", d.name, b.name))
             for a in d.abbreviations:
-                self._add(a, _Entry("drug", d.name, a, exact_only=True))
+                self._add(a, Entry("drug", d.name, a, exact_only=True))
         for c in lexicon.classes:
             for a in (c.name, *c.aliases):
-                self._add(a, _Entry("class", c.id, a, exact_only=len(key(a)) < MIN_FUZZY_LEN))
+                self._add(a, Entry("class", c.id, a, exact_only=len(key(a)) < MIN_FUZZY_LEN))
         # look-alike relation between keys (drug names and names listed), both directions
         self.lasa: dict[str, set[str]] = {}
         for d in lexicon.drugs:
@@ -298,14 +179,15 @@ class Matcher:
                 for k in ks:
                     self.lasa.setdefault(d.name, set()).add(k)
                     self.lasa.setdefault(k, set()).add(d.name)
-        self.max_words = max((len(n.split()) for k, es in self.index.items() for e in es
-                              for n in [e.name]), default=1) + 2
+        self.max_pieces = max((count(e.name) for es in self.index.values() for e in es),
+                              default=1) + 1
         self._other_path = other_path
-        self._other: _Other | None = None
-        self._pool: tuple[list[str], list[tuple[_Entry, ...]]] | None = None
+        self._others: Others | None = None
+        self._pools: Pools | None = None
+        self._remembered: dict[str, list[tuple[Candidate, Entry]]] = {}
         self._lock = threading.Lock()
 
-    def _add(self, name: str, entry: _Entry) -> None:
+    def _add(self, name: str, entry: Entry) -> None:
         k = key(name)
         if not k:
             return
@@ -318,38 +200,48 @@ class Matcher:
                 if (e.kind, e.target) == (entry.kind, entry.target) and e.exact_only:
                     entries[i] = entry
 
+    # -- the interface ------------------------------------------------------------------------
+
+    def match(self, text: str) -> list[Mention]:
+        """The drugs named in one free-text line, in order; ``[]`` for "none" or no drug."""
+        if not text or not text.strip() or self.says_none(text):
+            return []
+        return _Line(self, text).read()
+
+    def says_none(self, text: str) -> bool:
+        """Does the whole line say "no treatment" ("none", "nil", "aucun", "لا يوجد")?"""
+        pieces = "".join(p.key for p in split(text) if isinstance(p, Piece))
+        return key(text) in self.vocabulary.none_lines or pieces in self.vocabulary.none_lines
+
     # -- lazily loaded parts ------------------------------------------------------------------
 
-    def other(self) -> _Other:
-        if self._other is None:
+    def other(self) -> Others:
+        if self._others is None:
             with self._lock:
-                if self._other is None:
-                    self._other = _load_other(self._other_path, self.index)
-        return self._other
+                if self._others is None:
+                    path = self._other_path
+                    if path is None:
+                        from .knowledge import default_root
+                        path = default_root() / "knowledge" / "other_drugs.txt"
+                    self._others = load_others(path, self.index)
+        return self._others
 
-    def pool(self) -> tuple[list[str], list[tuple[_Entry, ...]]]:
+    def pools(self) -> Pools:
         """Keys (and what they name) that the fuzzy tier compares against."""
-        if self._pool is None:
-            other = self.other()
+        if self._pools is None:
+            others = self.other()
             with self._lock:
-                if self._pool is None:
-                    keys: list[str] = []
-                    entries: list[tuple[_Entry, ...]] = []
-                    for k, es in self.index.items():
-                        usable = tuple(e for e in es if not e.exact_only)
-                        if usable and len(k) >= MIN_FUZZY_LEN:
-                            keys.append(k)
-                            entries.append(usable)
-                    for k, canon in other.index.items():
-                        if k not in self.index and len(k) >= MIN_FUZZY_LEN:
-                            keys.append(k)
-                            entries.append(tuple(_Entry("other", c, c) for c in canon))
-                    self._pool = (keys, entries)
-        return self._pool
+                if self._pools is None:
+                    self._pools = Pools(self.index, others, MIN_FUZZY_LEN)
+        return self._pools
 
     # -- lookups ----------------------------------------------------------------------------
 
-    def candidate(self, entry: _Entry, score: float) -> Candidate:
+    def known(self, k: str) -> bool:
+        """Is ``k`` a key of the lexicon (a drug, brand, abbreviation or class name)?"""
+        return k in self.index
+
+    def candidate(self, entry: Entry, score: float) -> Candidate:
         if entry.kind == "drug":
             d = self.drugs[entry.target]
             return Candidate(d.name, score, d.drug_class, d.use, d.therapy, entry.name)
@@ -358,7 +250,7 @@ class Matcher:
             return Candidate(c.name, score, c.id, None, None, entry.name)
         return Candidate(entry.target, score, "other", None, None, entry.name)
 
-    def exact(self, k: str, with_other: bool) -> list[_Entry] | None:
+    def exact(self, k: str, with_other: bool) -> list[Entry] | None:
         entries = self.index.get(k)
         if entries:
             drugs = [e for e in entries if e.kind == "drug"]
@@ -366,25 +258,64 @@ class Matcher:
         if with_other:
             canon = self.other().index.get(k)
             if canon:
-                return [_Entry("other", c, c) for c in canon]
+                return [Entry("other", c, c) for c in canon]
         return None
 
-    def fuzzy(self, k: str) -> list[tuple[Candidate, _Entry]]:
-        """Best candidate per concept for a compact key, best first."""
-        from rapidfuzz import fuzz, process  # imported on first fuzzy lookup only
+    def fuzzy(self, k: str) -> list[tuple[Candidate, Entry]]:
+        """Best candidate per concept for a compact key, best first: every lexicon concept
+        from 70, every other drug that could change the decision (from the top score less
+        ``MARGIN`` when the top could be accepted silently, else from its confirm floor),
+        and the declared look-alikes of the top concept with their own scores."""
+        found = self._remembered.get(k)
+        if found is None:
+            found = self._fuzzy(k)
+            if len(self._remembered) >= FUZZY_MEMORY:
+                self._remembered.clear()
+            self._remembered[k] = found
+        return found
 
-        keys, entries = self.pool()
-        hits = process.extract(k, keys, scorer=fuzz.ratio, limit=40,
-                               score_cutoff=CONFIRM_FLOOR - 10)
-        best: dict[tuple[str, str], tuple[Candidate, _Entry]] = {}
-        for _, score, i in hits:
-            for e in entries[i]:
-                if e.kind == "other" and len(k) < MIN_OTHER_FUZZY_LEN:
-                    continue
-                ident = (e.kind, e.target)
-                if ident not in best or score > best[ident][0].score:
-                    best[ident] = (self.candidate(e, float(score)), e)
-        return sorted(best.values(), key=lambda p: (-p[0].score, p[0].drug))
+    def _fuzzy(self, k: str) -> list[tuple[Candidate, Entry]]:
+        pools = self.pools()
+        best: dict[tuple[str, str], tuple[Candidate, Entry]] = {}
+
+        def add(hits: Iterable[tuple[float, tuple[Entry, ...]]]) -> None:
+            for score, entries in hits:
+                for e in entries:
+                    if e.kind == "other" and len(k) < MIN_OTHER_FUZZY_LEN:
+                        continue
+                    ident = (e.kind, e.target)
+                    if ident not in best or score > best[ident][0].score:
+                        best[ident] = (self.candidate(e, score), e)
+
+        add(pools.lexicon_hits(k))
+        ranked = _ranked(best)
+        lexicon_floor = SHORT_CONFIRM_FLOOR if len(k) <= SHORT_KEY else CONFIRM_FLOOR
+        other_floor = max(OTHER_CONFIRM_FLOOR, lexicon_floor)
+        if len(k) >= MIN_OTHER_FUZZY_LEN:
+            top = ranked[0][0].score if ranked else 0.0
+            silent = len(k) >= MIN_SILENT_LEN and top >= FLOOR
+            cutoff = min(top - MARGIN, other_floor) if silent else other_floor
+            add(pools.other_hits(k, cutoff))
+        ranked = _ranked(best)
+        if ranked:
+            top_candidate = ranked[0][0]
+            for name in self._look_alike_others(top_candidate):
+                score = pools.other_concept(k, name)
+                if score >= GUARD_LEVEL:
+                    add([(score, (Entry("other", name, name),))])
+            ranked = _ranked(best)
+        return ranked
+
+    def _look_alike_others(self, c: Candidate) -> list[str]:
+        """Other-drug canonicals declared look-alikes of ``c``."""
+        targets = set().union(*(self.lasa.get(n, ()) for n in (c.drug, key(c.name or c.drug))))
+        others = self.other()
+        out = []
+        for t in sorted(targets):
+            if t in others.keys_of:
+                out.append(t)
+            out += [canon for canon in others.index.get(t, ()) if canon not in out]
+        return out
 
     def names_beginning(self, k: str) -> list[tuple[str, str]]:
         """(name, drug) for lexicon drug names whose key starts with ``k`` (and is longer):
@@ -411,33 +342,23 @@ class Matcher:
         return any(n in self.lasa and self.lasa[n] & names_b for n in names_a)
 
 
-def _load_other(path: Path | None, lexicon_index: dict[str, list[_Entry]]) -> _Other:
-    """Read ``other_drugs.txt``: ``canonical<TAB>key<TAB>key...`` per line, '#' comments."""
-    other = _Other()
-    if path is None:
-        from .knowledge import default_root
-        path = default_root() / "knowledge" / "other_drugs.txt"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return other
-    index = other.index
-    for line in text.splitlines():
-        if not line or line[0] == "#":
-            continue
-        canonical, *keys = line.split("\t")
-        for k in keys:
-            if k in lexicon_index:
-                continue
-            prev = index.get(k)
-            index[k] = (canonical,) if prev is None else prev + (canonical,)
-    return other
+def _ranked(best: dict[Any, tuple[Candidate, Entry]]) -> list[tuple[Candidate, Entry]]:
+    return sorted(best.values(), key=lambda p: (-p[0].score, p[0].drug))
 
 
 # --- the default lexicon ------------------------------------------------------------------------
 
 _default: Matcher | None = None
+_default_words: Vocabulary | None = None
 _default_lock = threading.Lock()
+
+
+def default_vocabulary() -> Vocabulary:
+    global _default_words
+    if _default_words is None:
+        from .knowledge import load_treatment_words
+        _default_words = Vocabulary(load_treatment_words())
+    return _default_words
 
 
 def default_matcher() -> Matcher:
@@ -450,70 +371,469 @@ def default_matcher() -> Matcher:
     return _default
 
 
-# --- matching -----------------------------------------------------------------------------------
-
 def match_drugs(text: str, matcher: Matcher | None = None) -> list[Mention]:
     """The drugs named in one free-text line, in order; ``[]`` for "none" or no drug
     (``matcher``: a library's, ``Library.matcher``; by default the built-in lexicon's)."""
-    if not text or not text.strip():
-        return []
-    if key(text) in _NONE_LINES or _is_none_phrase(text):
-        return []
-    m = matcher or default_matcher()
-    out: list[Mention] = []
-    for seg in _segments(text):
-        out.extend(_match_segment(m, text, seg))
+    return (matcher or default_matcher()).match(text)
+
+
+# --- reading one line ----------------------------------------------------------------------------
+
+_UNITISH = re.compile(r"^(?:mg|g|mcg|ug|ml|iu|ui|u|units?)(?:/[a-z0-9]+)+$")
+_LAB_VALUE = r"\s*(?:[:=]|\b(?:was|is|of|at|level|levels|taux|nivel|de)\b)?\s*[<>≤≥]?\s*\d+(?:[.,]\d+)?"
+
+Role = Literal["drug", "cue", "join", "break", "colon", "lab"]
+
+
+@dataclass
+class _Tok:
+    """A piece of a segment: its text and whether it is noise (dose, filler ...)."""
+
+    piece: Piece
+    noise: bool
+
+    @property
+    def text(self) -> str:
+        return self.piece.text
+
+    @property
+    def start(self) -> int:
+        return self.piece.start
+
+    @property
+    def end(self) -> int:
+        return self.piece.end
+
+    @property
+    def key(self) -> str:
+        return self.piece.key
+
+
+@dataclass
+class _Unit:
+    """A classified stretch of the line: drug-candidate pieces, a cue, a join, a break."""
+
+    role: Role
+    start: int
+    end: int
+    toks: list[_Tok] = field(default_factory=list)
+    cue: Any = None
+    dosey: bool = False
+
+
+class _Line:
+    """One line being read: pieces classified, clauses, segments, mentions."""
+
+    def __init__(self, m: Matcher, text: str):
+        self.m, self.text = m, text
+        self.voc = m.vocabulary
+        self.budget = FUZZY_BUDGET
+
+    def read(self) -> list[Mention]:
+        units = self._classify(split(self.text, self.m.known))
+        clauses = _clauses(units)
+        mentions: list[Mention] = []
+        placed: list[list[tuple[int, int]]] = []   # per clause: (unit index, mention index)
+        for clause in clauses:
+            here = []
+            for i, seg in _segments(clause):
+                for found in self._segment(seg):
+                    here.append((i, len(mentions)))
+                    mentions.append(found)
+            placed.append(here)
+        doses = self._doses(clauses, placed, mentions)
+        told = exposures(self.text, [_exposure_clause(c, p, mentions)
+                                     for c, p in zip(clauses, placed)])
+        out = []
+        for i, mention in enumerate(mentions):
+            dose = doses.get(i)
+            route = dose.route if dose is not None else None
+            if route is None:      # "thiosulfate de sodium topique": a route inside the name
+                route = self._route_in(mention.text)
+            if route is not None:
+                mention = _with_route_mention(self.m, mention, route)
+            out.append(replace(mention, exposure=told.get(i, TAKEN), dose=dose))
+        return out
+
+    # -- classification -------------------------------------------------------------------------
+
+    def _classify(self, items: list[Piece | Sep]) -> list[_Unit]:
+        lab = self._lab_pieces(items)
+        named = self._named(items)
+        units: list[_Unit] = []
+        i = 0
+        while i < len(items):
+            item = items[i]
+            if isinstance(item, Sep):
+                role: Role = {"break": "break", "colon": "colon", "join": "join"}[item.kind]
+                units.append(_Unit(role, item.start, item.end))
+                i += 1
+                continue
+            if i in lab:
+                units.append(_Unit("lab", item.start, item.end))
+                i += 1
+                continue
+            n, role_found, cue = (0, None, None) if i in named else self._phrase_at(items, i)
+            if role_found is None:
+                units.append(self._drug_unit(item))
+                i += 1
+                continue
+            last = items[i + n - 1]
+            if role_found == "noise":
+                for p in items[i:i + n]:
+                    units.append(_Unit("drug", p.start, p.end, [_Tok(p, True)],  # type: ignore[arg-type]
+                                       dosey=self._dosey(p)))  # type: ignore[arg-type]
+            else:
+                units.append(_Unit(role_found, item.start, last.end, cue=cue))
+            i += n
+        return units
+
+    def _phrase_at(self, items: list[Piece | Sep], i: int) -> tuple[int, Any, Any]:
+        keys: list[str] = []
+        for item in items[i:i + self.voc.longest]:
+            if not isinstance(item, Piece):
+                break
+            keys.append(item.key)
+        for n in range(len(keys), 0, -1):
+            phrase = tuple(keys[:n])
+            cue = self.voc.cues.get(phrase)
+            if cue is not None:
+                return n, "cue", cue
+            if phrase in self.voc.breaks:
+                return n, "break", None
+            if phrase in self.voc.joins:
+                return n, "join", None
+            if n > 1 and phrase in self.voc.noise_phrases:
+                return n, "noise", None
+        return 0, None, None
+
+    def _route_in(self, text: str) -> str | None:
+        keys = [p.key for p in split(text) if isinstance(p, Piece)]
+        return next((self.voc.routes[(k,)] for k in keys if (k,) in self.voc.routes), None)
+
+    def _named(self, items: list[Piece | Sep]) -> set[int]:
+        """Indices of pieces inside a lexicon name (longest first, left to right): a name is
+        never read as cue, join or break words ("non-steroidal anti-inflammatory drugs",
+        "Na2S2O3")."""
+        out: set[int] = set()
+        i = 0
+        while i < len(items):
+            keys: list[str] = []
+            for item in items[i:i + self.m.max_pieces]:
+                if not isinstance(item, Piece):
+                    break
+                keys.append(item.key)
+            hit = next((n for n in range(len(keys), 0, -1)
+                        if "".join(keys[:n]) in self.m.index
+                        and _whole_words(items, i, i + n, self.voc)), 0)
+            if hit:
+                out.update(range(i, i + hit))
+                i += hit
+            else:
+                i += 1
+        return out
+
+    def _drug_unit(self, p: Piece) -> _Unit:
+        noise = not p.key or ((p.key in self.voc.noise or bool(NUMBERISH.match(p.folded))
+                               or bool(_UNITISH.match(p.folded)))
+                              and p.key not in self.m.index)   # "6MP": a name is never noise
+        return _Unit("drug", p.start, p.end, [_Tok(p, noise)], dosey=noise and self._dosey(p))
+
+    def _dosey(self, p: Piece) -> bool:
+        """Does this noise piece say something about a dose (number, unit, route, form,
+        frequency, count)? Filler ("the", "treatment") does not."""
+        k = (p.key,)
+        voc = self.voc
+        return (p.number or bool(NUMBERISH.match(p.folded)) or bool(_UNITISH.match(p.folded))
+                or p.folded in voc.units or k in voc.routes or k in voc.forms
+                or k in voc.intervals or k in voc.as_needed or p.key in voc.counts)
+
+    def _lab_pieces(self, items: list[Piece | Sep]) -> set[int]:
+        """Indices of the pieces of lab values ("calcium 2.45 mmol/L", "CRP: 45")."""
+        out: set[int] = set()
+        names = self.voc.lab_names
+        longest = max((len(n) for n in names), default=0)
+        i = 0
+        while i < len(items):
+            keys: list[str] = []
+            for item in items[i:i + longest]:
+                if not isinstance(item, Piece):
+                    break
+                keys.append(item.key)
+            n = next((n for n in range(len(keys), 0, -1) if tuple(keys[:n]) in names), 0)
+            if n == 0:
+                i += 1
+                continue
+            end = items[i + n - 1].end
+            m = self._lab_value(end)
+            if m is None:
+                i += 1
+                continue
+            j = i
+            while j < len(items) and items[j].start < m:
+                if isinstance(items[j], Piece):
+                    out.add(j)
+                j += 1
+            i = j
+        return out
+
+    def _lab_value(self, at: int) -> int | None:
+        """Where a lab value ends when the text after a lab name is a number and a lab
+        unit (or a ':'/'=' and a number without a dose unit), else None."""
+        rest = self.text[at:at + 64]
+        units = "|".join(re.escape(u) for u in self.voc.lab_units)
+        m = re.match(rf"{_LAB_VALUE}\s*(?:{units})(?![^\W\d_])", rest, re.IGNORECASE)
+        if m is not None:
+            return at + m.end()
+        m = re.match(r"\s*[:=]\s*[<>≤≥]?\s*\d+(?:[.,]\d+)?(?!\s*(?:mg|g|mcg|µg|iu|ui|u|units?)\b)",
+                     rest, re.IGNORECASE)
+        return at + m.end() if m is not None else None
+
+    # -- mentions in one segment --------------------------------------------------------------------
+
+    def _segment(self, seg: list[_Tok]) -> list[Mention]:
+        if all(t.noise for t in seg):
+            return []
+        if key("".join(t.key for t in seg)) in self.voc.none_lines:
+            return []
+        m, text = self.m, self.text
+        covered = [False] * len(seg)
+        mentions: list[tuple[int, Mention]] = []
+        # tier a: lexicon names, longest first, over the whole segment
+        for i, j, entries in _scan(m, seg, range(len(seg)), covered, with_other=False):
+            mentions.append((i, _exact_mention(m, text, seg[i:j], entries)))
+        for stretch in _stretches(seg, covered):
+            core = _trim(seg, stretch)
+            if not core:
+                continue
+            # a misspelt multi-word lexicon name ("H.P. Acthar Gle", "co2 lasar") is tried
+            # whole before its words are looked up one by one among other drugs
+            if len([x for x in core if not seg[x].noise]) > 1 or core != stretch:
+                whole = None
+                for part in ([stretch, core] if core != stretch else [core]):
+                    whole = self._fuzzy_mention([seg[x] for x in part], silent_only=True)
+                    if whole is not None:
+                        break
+                if whole is not None:
+                    mentions.append((stretch[0], whole))
+                    continue
+            # tier b: other real drugs, exactly
+            for i, j, entries in _scan(m, seg, core, covered, with_other=True):
+                mentions.append((i, _exact_mention(m, text, seg[i:j], entries)))
+            # tier c: fuzzy for what is still left
+            for rest in _stretches(seg, covered, within=core):
+                rest = _trim(seg, rest)
+                if rest:
+                    mentions.extend(self._fuzzy_run(seg, rest))
+        mentions.sort(key=lambda p: p[0])
+        return [mention for _, mention in mentions]
+
+    def _fuzzy_run(self, seg: list[_Tok], run: list[int]) -> list[tuple[int, Mention]]:
+        """Mentions for words no exact tier recognised: the whole stretch first (noise words
+        inside it included, "thiosulphte de sodium"), then word by word."""
+        toks = [seg[x] for x in run]
+        whole = self._fuzzy_mention(toks)
+        if whole is not None:
+            return [(run[0], whole)]
+        out: list[tuple[int, Mention]] = []
+        pending: list[_Tok] = []
+        first = run[0]
+
+        def flush() -> None:
+            if pending:
+                out.append((first, _unknown(self.text, pending)))
+                pending.clear()
+
+        for x in run:
+            t = seg[x]
+            if t.noise:
+                flush()
+                continue
+            single = self._fuzzy_mention([t]) if len(run) > 1 else None
+            if single is None:
+                if not pending:
+                    first = x
+                pending.append(t)
+                continue
+            flush()
+            out.append((x, single))
+        flush()
+        return out
+
+    def _fuzzy_mention(self, toks: list[_Tok], silent_only: bool = False) -> Mention | None:
+        """A fuzzy mention for these words: silent when safe, else confirm, else None.
+
+        Fuzzy hits onto other drugs (the uncurated list) always ask; ``silent_only`` returns
+        only a silently accepted lexicon match. Past the line's budget: None."""
+        m = self.m
+        k = "".join(t.key for t in toks)
+        if len(k) < MIN_FUZZY_LEN or len(toks) > MAX_WHOLE_PIECES and len(toks) > 1:
+            return None
+        if self.budget <= 0:
+            return None
+        self.budget -= 1
+        ranked = m.fuzzy(k)
+        # worth asking about: lexicon concepts from CONFIRM_FLOOR, other drugs from a higher one
+        lexicon_floor = SHORT_CONFIRM_FLOOR if len(k) <= SHORT_KEY else CONFIRM_FLOOR
+        eligible = [c for c, e in ranked
+                    if c.score >= (max(OTHER_CONFIRM_FLOOR, lexicon_floor) if e.kind == "other"
+                                   else lexicon_floor)]
+        if not eligible:
+            return None
+        span, start, end = _span(self.text, toks)
+        top, entry = ranked[0]
+        # the runner-up is the best *different* concept: a salt or isomer of the same drug
+        # ("(r)-warfarin") or a plural of the same name ("immunoglobulins") does not count
+        top_key = key(top.drug)
+        runner = next((c.score for c, _ in ranked[1:]
+                       if top_key not in key(c.drug) and key(c.drug) not in top_key), 0.0)
+        guarded = any(m.look_alike(top, c) for c, _ in ranked[1:] if c.score >= GUARD_LEVEL)
+        if (len(k) >= MIN_SILENT_LEN and top.score >= FLOOR and top.score - runner >= MARGIN
+                and not guarded and entry.kind != "other"):
+            return _accepted(span, start, end, entry, top, top.score, (top,))
+        if silent_only:
+            return None
+        first = eligible[0]
+        low = max(CONFIRM_FLOOR - 10, first.score - CANDIDATE_SPREAD)
+        shown = tuple(c for c, _ in ranked
+                      if c in eligible or c.score >= low
+                      or (m.look_alike(first, c) and c.score >= GUARD_LEVEL))[:MAX_CANDIDATES]
+        return Mention(span, start, end, "confirm", None, None, None, shown[0].score, shown)
+
+    # -- doses ------------------------------------------------------------------------------------------
+
+    def _doses(self, clauses: list[list[_Unit]], placed: list[list[tuple[int, int]]],
+               mentions: list[Mention]) -> dict[int, Dose]:
+        """The dose words of each mention: the noise pieces after it up to the next
+        mention or cue, join or break; before it when it opens its run of pieces; and a
+        run of dose words with no drug of its own goes to the drug before it."""
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for clause, here in zip(clauses, placed):
+            for run in _noise_runs(clause, mentions, here):
+                owner = run.before if run.before is not None else run.after
+                if owner is None:
+                    owner = next((i for i in range(len(mentions) - 1, -1, -1)
+                                  if mentions[i].end <= run.start), None)
+                if owner is not None and run.dosey:
+                    spans.setdefault(owner, []).append((run.start, run.end))
+        out = {}
+        for index, parts in spans.items():
+            parts.sort()
+            text = " ".join(self.text[s:e] for s, e in parts)
+            out[index] = doses.parse(text, self.voc)
+        return out
+
+
+def _noisy(p: Piece, voc: Vocabulary) -> bool:
+    return not p.key or p.key in voc.noise or bool(NUMBERISH.match(p.folded))
+
+
+def _whole_words(items: list[Piece | Sep], i: int, j: int, voc: Vocabulary) -> bool:
+    """Do pieces ``i:j`` not cut a typed word in the middle (apart from noise glued to it:
+    "MTX15mg", "IVCYC")? "bisoprolol-hydrochlorothiazide" is one name, not two."""
+    first, last = items[i], items[j - 1]
+    before = items[i - 1] if i > 0 else None
+    after = items[j] if j < len(items) else None
+    return (not (isinstance(before, Piece) and isinstance(first, Piece)
+                 and before.word == first.word and not _noisy(before, voc))
+            and not (isinstance(after, Piece) and isinstance(last, Piece)
+                     and after.word == last.word and not _noisy(after, voc)))
+
+
+@dataclass
+class _Run:
+    """Consecutive noise pieces: whose dose words they are."""
+
+    start: int
+    end: int
+    dosey: bool
+    before: int | None     # the mention just before it in its segment (it follows it)
+    after: int | None      # the mention it opens (it leads it, in its segment)
+
+
+def _noise_runs(clause: list[_Unit], mentions: list[Mention],
+                here: list[tuple[int, int]]) -> Iterable[_Run]:
+    """Runs of noise pieces in a clause, each with the mention it follows or leads."""
+    by_unit: dict[int, list[int]] = {}
+    for unit_index, mention_index in here:
+        by_unit.setdefault(unit_index, []).append(mention_index)
+    for seg_start, seg in _segments_units(clause):
+        in_seg = [i for u in range(seg_start, seg_start + len(seg)) for i in by_unit.get(u, [])]
+        spans = [(mentions[i].start, mentions[i].end, i) for i in in_seg]
+        run: list[_Unit] = []
+
+        def close() -> _Run | None:
+            if not run:
+                return None
+            s, e = run[0].start, run[-1].end
+            before = next((i for ms, me, i in reversed(spans) if me <= s), None)
+            after = next((i for ms, me, i in spans if ms >= e), None) if before is None else None
+            return _Run(s, e, any(u.dosey for u in run), before, after)
+
+        for unit in seg:
+            inside = any(ms <= unit.start < me for ms, me, _ in spans)
+            if unit.toks and unit.toks[0].noise and not inside:
+                run.append(unit)
+                continue
+            done = close()
+            if done is not None:
+                yield done
+            run = []
+        done = close()
+        if done is not None:
+            yield done
+
+
+def _clauses(units: list[_Unit]) -> list[list[_Unit]]:
+    """Units grouped into clauses (a colon ends one too; the clause keeps it, last)."""
+    out: list[list[_Unit]] = [[]]
+    for unit in units:
+        if unit.role == "break":
+            out.append([])
+        elif unit.role == "colon":
+            out[-1].append(unit)
+            out.append([])
+        else:
+            out[-1].append(unit)
     return out
 
 
-def _is_none_phrase(text: str) -> bool:
-    words = [fold(w) for w in re.findall(r"[^\W_]+", text)]
-    return bool(words) and key(" ".join(words)) in _NONE_LINES
+def _segments_units(clause: list[_Unit]) -> Iterable[tuple[int, list[_Unit]]]:
+    """Runs of drug-candidate units of a clause (cut at cues, joins, labs), with the index
+    of their first unit."""
+    run: list[_Unit] = []
+    start = 0
+    for i, unit in enumerate(clause):
+        if unit.role == "drug":
+            if not run:
+                start = i
+            run.append(unit)
+        else:
+            if run:
+                yield start, run
+            run = []
+    if run:
+        yield start, run
 
 
-def _match_segment(m: Matcher, text: str, seg: list[_Token]) -> list[Mention]:
-    for t in seg:
-        if t.noise and t.key in m.index:   # "6-MP", "6MP": a lexicon name is never noise
-            t.noise = False
-    if all(t.noise for t in seg):
-        return []
-    if key(" ".join(t.text for t in seg)) in _NONE_LINES:
-        return []
-    routes = [_ROUTE_WORDS[t.folded] for t in seg if t.folded in _ROUTE_WORDS]
-    covered = [False] * len(seg)
-    mentions: list[tuple[int, Mention]] = []
-    # tier a: lexicon names, longest first, over the whole segment
-    for i, j, entries in _scan(m, seg, range(len(seg)), covered, with_other=False):
-        mentions.append((i, _exact_mention(m, text, seg[i:j], entries, routes)))
-    for stretch in _stretches(seg, covered):
-        core = _trim(seg, stretch)
-        if not core:
-            continue
-        # a misspelt multi-word lexicon name ("H.P. Acthar Gle", "co2 lasar") is tried
-        # whole before its words are looked up one by one among other drugs
-        if len([x for x in core if not seg[x].noise]) > 1 or core != stretch:
-            whole = None
-            for part in ([stretch, core] if core != stretch else [core]):
-                whole = _fuzzy_mention(m, text, [seg[x] for x in part], routes, silent_only=True)
-                if whole is not None:
-                    break
-            if whole is not None:
-                mentions.append((stretch[0], whole))
-                continue
-        # tier b: other real drugs, exactly
-        for i, j, entries in _scan(m, seg, core, covered, with_other=True):
-            mentions.append((i, _exact_mention(m, text, seg[i:j], entries, routes)))
-        # tier c: fuzzy for what is still left
-        for rest in _stretches(seg, covered, within=core):
-            rest = _trim(seg, rest)
-            if rest:
-                mentions.extend(_fuzzy_run(m, text, seg, rest, routes))
-    mentions.sort(key=lambda p: p[0])
-    return [mention for _, mention in mentions]
+def _segments(clause: list[_Unit]) -> Iterable[tuple[int, list[_Tok]]]:
+    for start, run in _segments_units(clause):
+        yield start, [t for u in run for t in u.toks]
 
 
-def _scan(m: Matcher, seg: list[_Token], idxs: Iterable[int], covered: list[bool],
-          with_other: bool) -> list[tuple[int, int, list[_Entry]]]:
+def _exposure_clause(clause: list[_Unit], here: list[tuple[int, int]],
+                     mentions: list[Mention]) -> Clause:
+    events: list[CueAt | MentionAt] = [CueAt(u.cue, u.start, u.end) for u in clause
+                                       if u.role == "cue"]
+    events += [MentionAt(i, mentions[i].start, mentions[i].end) for _, i in here]
+    events.sort(key=lambda e: e.start)
+    return Clause(events, colon=bool(clause) and clause[-1].role == "colon")
+
+
+# --- exact tiers -------------------------------------------------------------------------------------
+
+def _scan(m: Matcher, seg: list[_Tok], idxs: Iterable[int], covered: list[bool],
+          with_other: bool) -> list[tuple[int, int, list[Entry]]]:
     """Exact names among the uncovered words ``idxs`` (contiguous), longest first."""
     idxs = list(idxs)
     if not idxs:
@@ -524,10 +844,12 @@ def _scan(m: Matcher, seg: list[_Token], idxs: Iterable[int], covered: list[bool
     while i < hi:
         hit = None
         if not covered[i]:
-            for j in range(min(hi, i + m.max_words), i, -1):
+            for j in range(min(hi, i + m.max_pieces), i, -1):
                 if any(covered[i:j]) or all(t.noise for t in seg[i:j]):
                     continue
                 if with_other and (seg[i].noise or seg[j - 1].noise):
+                    continue
+                if not _edges_ok(seg, i, j):
                     continue
                 k = "".join(t.key for t in seg[i:j])
                 entries = m.exact(k, with_other) if k else None
@@ -544,7 +866,16 @@ def _scan(m: Matcher, seg: list[_Token], idxs: Iterable[int], covered: list[bool
     return found
 
 
-def _stretches(seg: list[_Token], covered: list[bool],
+def _edges_ok(seg: list[_Tok], i: int, j: int) -> bool:
+    """A name found in a segment does not start or end inside a typed word, unless what
+    it leaves of the word is noise ("MTX15mg")."""
+    if i > 0 and seg[i - 1].piece.word == seg[i].piece.word and not seg[i - 1].noise:
+        return False
+    return not (j < len(seg) and seg[j].piece.word == seg[j - 1].piece.word
+                and not seg[j].noise)
+
+
+def _stretches(seg: list[_Tok], covered: list[bool],
                within: list[int] | None = None) -> list[list[int]]:
     """Maximal runs of uncovered words (inside ``within`` when given)."""
     idxs = within if within is not None else range(len(seg))
@@ -559,7 +890,7 @@ def _stretches(seg: list[_Token], covered: list[bool],
     return out
 
 
-def _trim(seg: list[_Token], run: list[int]) -> list[int]:
+def _trim(seg: list[_Tok], run: list[int]) -> list[int]:
     lo, hi = 0, len(run)
     while lo < hi and seg[run[lo]].noise:
         lo += 1
@@ -568,37 +899,20 @@ def _trim(seg: list[_Token], run: list[int]) -> list[int]:
     return run[lo:hi]
 
 
-def _therapy(drug: Drug, routes: Iterable[str]) -> str | None:
-    for r in routes:
-        if r in drug.route_therapies:
-            return drug.route_therapies[r]
-    return drug.therapy
-
-
-def _span(text: str, toks: list[_Token]) -> tuple[str, int, int]:
+def _span(text: str, toks: list[_Tok]) -> tuple[str, int, int]:
     start, end = toks[0].start, toks[-1].end
     return text[start:end], start, end
 
 
-def _exact_mention(m: Matcher, text: str, toks: list[_Token], entries: list[_Entry],
-                   routes: list[str]) -> Mention:
+def _exact_mention(m: Matcher, text: str, toks: list[_Tok], entries: list[Entry]) -> Mention:
     span, start, end = _span(text, toks)
-    cands = tuple(_with_route(m, m.candidate(e, 100.0), routes) for e in entries)
+    cands = tuple(m.candidate(e, 100.0) for e in entries)
     if len(entries) > 1:
         return Mention(span, start, end, "confirm", None, None, None, 100.0, cands)
-    return _accepted(m, span, start, end, entries[0], cands[0], 100.0, cands)
+    return _accepted(span, start, end, entries[0], cands[0], 100.0, cands)
 
 
-def _with_route(m: Matcher, c: Candidate, routes: list[str]) -> Candidate:
-    d = m.drugs.get(c.drug)
-    if d is None or not routes:
-        return c
-    therapy = _therapy(d, routes)
-    return c if therapy == c.therapy else Candidate(c.drug, c.score, c.drug_class, c.use,
-                                                    therapy, c.name)
-
-
-def _accepted(m: Matcher, span: str, start: int, end: int, entry: _Entry, cand: Candidate,
+def _accepted(span: str, start: int, end: int, entry: Entry, cand: Candidate,
               score: float, cands: tuple[Candidate, ...]) -> Mention:
     if entry.kind == "class":
         return Mention(span, start, end, "matched", None, entry.target, None, score, cands,
@@ -607,78 +921,31 @@ def _accepted(m: Matcher, span: str, start: int, end: int, entry: _Entry, cand: 
                    cands, name=cand.name, use=cand.use)
 
 
-def _fuzzy_run(m: Matcher, text: str, seg: list[_Token], run: list[int],
-               routes: list[str]) -> list[tuple[int, Mention]]:
-    """Mentions for words no exact tier recognised: the whole stretch first (noise words
-    inside it included, "thiosulphte de sodium"), then word by word."""
-    toks = [seg[x] for x in run]
-    whole = _fuzzy_mention(m, text, toks, routes)
-    if whole is not None:
-        return [(run[0], whole)]
-    out: list[tuple[int, Mention]] = []
-    pending: list[_Token] = []
-    first = run[0]
-
-    def flush() -> None:
-        if pending:
-            out.append((first, _unknown(text, pending)))
-            pending.clear()
-
-    for x in run:
-        t = seg[x]
-        if t.noise:
-            flush()
-            continue
-        single = _fuzzy_mention(m, text, [t], routes) if len(run) > 1 else None
-        if single is None:
-            if not pending:
-                first = x
-            pending.append(t)
-            continue
-        flush()
-        out.append((x, single))
-    flush()
-    return out
-
-
-def _unknown(text: str, toks: list[_Token]) -> Mention:
+def _unknown(text: str, toks: list[_Tok]) -> Mention:
     span, start, end = _span(text, toks)
     return Mention(span, start, end, "unknown", None, None, None, 0.0, ())
 
 
-def _fuzzy_mention(m: Matcher, text: str, toks: list[_Token], routes: list[str],
-                   silent_only: bool = False) -> Mention | None:
-    """A fuzzy mention for these words: silent when safe, else confirm, else None.
+# --- routes ---------------------------------------------------------------------------------------
 
-    Fuzzy hits onto other drugs (the uncurated list) always ask; ``silent_only`` returns
-    only a silently accepted lexicon match."""
-    k = "".join(t.key for t in toks)
-    if len(k) < MIN_FUZZY_LEN:
-        return None
-    ranked = [(_with_route(m, c, routes), e) for c, e in m.fuzzy(k)]
-    # worth asking about: lexicon concepts from CONFIRM_FLOOR, other drugs from a higher one
-    lexicon_floor = SHORT_CONFIRM_FLOOR if len(k) <= SHORT_KEY else CONFIRM_FLOOR
-    eligible = [c for c, e in ranked
-                if c.score >= (max(OTHER_CONFIRM_FLOOR, lexicon_floor) if e.kind == "other"
-                               else lexicon_floor)]
-    if not eligible:
-        return None
-    span, start, end = _span(text, toks)
-    top, entry = ranked[0]
-    # the runner-up is the best *different* concept: a salt or isomer of the same drug
-    # ("(r)-warfarin") or a plural of the same name ("immunoglobulins") does not count
-    top_key = key(top.drug)
-    runner = next((c.score for c, _ in ranked[1:]
-                   if top_key not in key(c.drug) and key(c.drug) not in top_key), 0.0)
-    guarded = any(m.look_alike(top, c) for c, _ in ranked[1:] if c.score >= GUARD_LEVEL)
-    if (len(k) >= MIN_SILENT_LEN and top.score >= FLOOR and top.score - runner >= MARGIN
-            and not guarded and entry.kind != "other"):
-        return _accepted(m, span, start, end, entry, top, top.score, (top,))
-    if silent_only:
-        return None
-    first = eligible[0]
-    low = max(CONFIRM_FLOOR - 10, first.score - CANDIDATE_SPREAD)
-    shown = tuple(c for c, _ in ranked
-                  if c in eligible or c.score >= low
-                  or (m.look_alike(first, c) and c.score >= GUARD_LEVEL))[:MAX_CANDIDATES]
-    return Mention(span, start, end, "confirm", None, None, None, shown[0].score, shown)
+def _with_route_mention(m: Matcher, mention: Mention, route: str) -> Mention:
+    """The mention with its therapy (and its candidates') refined by the route typed."""
+    cands = tuple(_with_route(m, c, route) for c in mention.candidates)
+    therapy = mention.therapy
+    if mention.drug is not None and mention.drug in m.drugs:
+        therapy = _therapy(m.drugs[mention.drug], route)
+    return replace(mention, therapy=therapy, candidates=cands)
+
+
+def _therapy(drug: Drug, route: str) -> str | None:
+    if route in drug.route_therapies:
+        return drug.route_therapies[route]  # type: ignore[index]
+    return drug.therapy
+
+
+def _with_route(m: Matcher, c: Candidate, route: str) -> Candidate:
+    d = m.drugs.get(c.drug)
+    if d is None:
+        return c
+    therapy = _therapy(d, route)
+    return c if therapy == c.therapy else replace(c, therapy=therapy)

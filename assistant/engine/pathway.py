@@ -22,7 +22,7 @@ from typing import Any, Literal
 from .conditions import Condition
 from .explain import Vocabulary, reasons, show_entry
 from .facts import UNKNOWN
-from .history import Trial, entries, line_of, open_line, trials
+from .history import Trial, line_of, open_line, taken, trials
 from .pathway_data import ROLE_STATUS_RANK, Computed, Pathway, Role, RoleStatus
 from .schema import Caution, Therapy
 from .tables import decide
@@ -153,7 +153,7 @@ def _computed(computed: Computed, facts: Mapping[str, Any]) -> tuple[str, Reason
     if value is UNKNOWN or value is None:
         return "unknown", Reason(computed.because, {"prior_treatments": "unknown"},
                                  computed.refs)
-    mine = [e for e in entries(facts)
+    mine = [e for e in taken(facts)
             if e.therapy in computed.therapies or e.drug_class in computed.classes]
     current = [e for e in mine if e.current is True]
     maybe = [e for e in mine if e.current is None]

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .dialog import Dialog
+from .drug_answers import DrugList
+from .explain import show_reading
 from .facts import UNKNOWN, DrugEntry
 from .schema import Lab
 from .session import Session
@@ -55,7 +57,9 @@ def fact_json(dialog: Dialog, qid: str, value: Any, age: float | None) -> Any:
 def _entry_json(entry: DrugEntry) -> dict[str, Any]:
     return {"text": entry.text, "drug": entry.drug, "therapy": entry.therapy,
             "class": entry.drug_class, "status": entry.status, "response": entry.response,
-            "side_effects": entry.side_effects, "current": entry.current}
+            "side_effects": entry.side_effects, "current": entry.current,
+            "exposure": entry.exposure.to_json(),
+            "dose": entry.dose.to_json() if entry.dose is not None else None}
 
 
 def known_age(facts: Mapping[str, Any]) -> float | None:
@@ -97,19 +101,20 @@ def replay_yaml(session: Session) -> str:
 
 
 def _drug_items(session: Session, qid: str, answer: Any) -> Any:
+    """A drugs answer as typed (a line, or the texts of a list), with the answers about
+    each treatment named in it: ``{line, treatments: [{drug, confirm, response ...}]}``."""
     if answer.value is UNKNOWN:
         return "unknown"
-    if not answer.value:
-        return "none"
-    items = []
-    for i, (_, mention) in enumerate(answer.value):
-        item: dict[str, Any] = {"drug": mention.text}
-        for key, given in session.answers.items():
-            prefix = f"{qid}[{i}]."
-            if key.startswith(prefix) and given.mention == mention.text:
-                item[key.removeprefix(prefix)] = _plain(given)
-        items.append(item)
-    return items
+    drugs: DrugList = answer.value
+    line: Any = drugs.texts[0] if len(drugs.texts) == 1 else list(drugs.texts)
+    items: dict[int, dict[str, Any]] = {}
+    for step, given in session.steps():
+        if step.index is not None and step.question.id == qid:
+            item = items.setdefault(step.index, {"drug": drugs.mentions[step.index].mention.text})
+            item[step.key.rsplit(".", 1)[1]] = _plain(given)
+    if not items:
+        return line
+    return {"line": line, "treatments": [items[i] for i in sorted(items)]}
 
 
 def _plain(answer: Any) -> Any:
@@ -125,18 +130,21 @@ def _plain(answer: Any) -> Any:
 
 @dataclass(frozen=True)
 class AnswerRow:
-    """One answer as a reader sees it: the question, the answer, a lab flag, staleness."""
+    """One answer as a reader sees it: the question, the answer as typed, a lab flag, what a
+    treatment line was read as, staleness."""
 
     key: str
     prompt: str
     answer: str
     flag: str | None = None      # "high (reference 0.6–1.2 mg/dL)"
     stale: bool = False
+    reading: str | None = None   # a drugs answer: "taken: …; not given: …"
 
 
 def answer_rows(session: Session) -> list[AnswerRow]:
-    """The answers on the path in order (labs outside the reference range flagged), then the
-    answers that no longer apply after an earlier answer changed."""
+    """The answers on the path in order (labs outside the reference range flagged, drug
+    lines with what they were read as), then the answers that no longer apply after an
+    earlier answer changed."""
     labs = facts_json(session)
     rows = []
     for step, answer in session.steps():
@@ -144,7 +152,8 @@ def answer_rows(session: Session) -> list[AnswerRow]:
         flag = None
         if isinstance(fact, dict) and fact.get("flag"):
             flag = f"{fact['flag']} (reference {fact['reference']})"
-        rows.append(AnswerRow(step.key, step.prompt, answer.shown, flag))
+        rows.append(AnswerRow(step.key, step.prompt, answer.shown, flag,
+                              reading=drug_reading(session, step.key)))
     for key in session.stale:
         answer = session.answers[key]
         qid, _, follow = key.partition("[")
@@ -153,3 +162,11 @@ def answer_rows(session: Session) -> list[AnswerRow]:
             prompt = f"{answer.mention}: {follow.split('.', 1)[1]}"
         rows.append(AnswerRow(key, prompt, answer.shown, stale=True))
     return rows
+
+
+def drug_reading(session: Session, key: str) -> str | None:
+    """What the drugs answer under ``key`` was read as (None for any other answer)."""
+    if key not in session.dialog.questions or session.dialog.questions[key].type != "drugs":
+        return None
+    entries = session.drug_entries(key)
+    return show_reading(entries) if entries is not None else None

@@ -4,6 +4,19 @@ A replay file is YAML with ``answers`` keyed by question id and an optional ``di
 A missing answer to a question that allows "unknown" becomes unknown with a warning; a
 missing required answer is an error; answers the dialog never asked are warnings, and an
 id the dialog does not have is an error. ``strict`` turns every warning into an error.
+
+A drugs answer is "none", "unknown", a typed line, a list of treatments (each ``drug``,
+matched on its own, with its own answers), or a typed line with the answers of the
+treatments named in it::
+
+    prior_treatments:
+      line: "topical STS 25% + pred 2 mg/kg, no IVIG"
+      treatments:                  # in the order the line names them
+        - {drug: STS, response: partial, side_effects: none, current: true}
+        - {drug: pred, confirm: prednisolone, response: good, current: false}
+
+Each treatment's ``drug`` is the mention's text as it stands in the line; treatments the
+dialog asks nothing about ("no IVIG") need no entry.
 """
 
 from __future__ import annotations
@@ -23,6 +36,7 @@ from .session import KEEP, Session, Step
 
 _TOP_LEVEL = {"answers", "dialog"}
 _ITEM_KEYS = {"drug", "confirm", "response", "duration", "side_effects", "current"}
+_LINE_KEYS = {"line", "treatments"}
 
 
 @dataclass
@@ -112,6 +126,7 @@ class _Replayer:
         self.session = library.new_session()
         self.warnings: list[str] = []
         self.used: set[str] = set()
+        self.items: dict[str, list[tuple[tuple, dict[str, Any]] | None]] = {}
 
     def fail(self, path: tuple, message: str) -> ReplayError:
         return ReplayError(str(self.located.problem(("answers",) + path, message)))
@@ -144,9 +159,14 @@ class _Replayer:
                 self.used.add(qid)
                 return (qid,), self.drug_texts(qid) if step.type == "drugs" else self.answers[qid]
             return self.missing((qid,), step, f"no answer for '{qid}'")
-        source = self.session.answers[qid].value[step.index][0]
-        item = self.answers[qid][source]
-        path = (qid, source)
+        found = self.item_for(qid, step.index)
+        if found is None:
+            if step.is_confirmation and not self.partial:
+                self.warn((qid,), f"'{step.mention}' needs confirmation and has no entry in "
+                                  f"'{qid}'; kept as typed, unrecognised")
+                return (qid,), KEEP
+            return self.missing((qid,), step, f"no entry for '{step.mention}' in '{qid}'")
+        path, item = found
         if step.is_confirmation:
             if "confirm" in item:
                 return path + ("confirm",), item["confirm"]
@@ -170,9 +190,38 @@ class _Replayer:
         self.warn(path, f"{message}; recorded as unknown")
         return path, UNKNOWN
 
-    def drug_texts(self, qid: str) -> Any:
-        """A drugs answer: 'none', 'unknown', a text line, or a list of items or texts."""
+    def item_for(self, qid: str, index: int) -> tuple[tuple, dict[str, Any]] | None:
+        """The replay entry holding the answers about the ``index``-th mention."""
+        if qid not in self.items:
+            self.items[qid] = self.align(qid)
+        return self.items[qid][index]
+
+    def align(self, qid: str) -> list[tuple[tuple, dict[str, Any]] | None]:
+        drugs = self.session.answers[qid].value
         value = self.answers[qid]
+        if isinstance(value, list):    # one entry per treatment text, matched on its own
+            return [((qid, t.source), value[t.source]) for t in drugs.mentions]
+        items = value.get("treatments") or [] if isinstance(value, dict) else []
+        out: list[tuple[tuple, dict[str, Any]] | None] = []
+        k = 0
+        for typed in drugs.mentions:
+            if k < len(items) and items[k]["drug"] == typed.mention.text:
+                out.append(((qid, "treatments", k), items[k]))
+                k += 1
+            else:
+                out.append(None)
+        for rest in range(k, len(items)):
+            self.warn((qid, "treatments", rest),
+                      f"treatment '{items[rest]['drug']}' does not match the next drug named in "
+                      f"'{qid}' (expected in the order the line names them); not used")
+        return out
+
+    def drug_texts(self, qid: str) -> Any:
+        """A drugs answer: 'none', 'unknown', a text line, a list of items or texts, or a
+        line with its treatments."""
+        value = self.answers[qid]
+        if isinstance(value, dict):
+            return self.typed_line(qid, value)
         if isinstance(value, list):
             texts = []
             for i, item in enumerate(value):
@@ -189,4 +238,28 @@ class _Replayer:
         if value is None or value is False or value == []:
             return "none"
         return value
+
+    def typed_line(self, qid: str, value: dict[str, Any]) -> Any:
+        extra = sorted(set(value) - _LINE_KEYS)
+        if extra:
+            raise self.fail((qid, extra[0]), f"unknown entry '{extra[0]}' (expected: line, "
+                                             "treatments)")
+        line = value.get("line")
+        if not (isinstance(line, str) and line.strip() or isinstance(line, list) and line
+                and all(isinstance(t, str) for t in line)):
+            raise self.fail((qid,), "'line' needs the treatments as typed (a text)")
+        items = value.get("treatments")
+        if items is None:
+            return line
+        if not isinstance(items, list):
+            raise self.fail((qid, "treatments"), "'treatments' needs a list")
+        for i, item in enumerate(items):
+            if not isinstance(item, dict) or not isinstance(item.get("drug"), str):
+                raise self.fail((qid, "treatments", i), "each treatment needs a 'drug' text")
+            extra = sorted(set(item) - _ITEM_KEYS)
+            if extra:
+                raise self.fail((qid, "treatments", i, extra[0]),
+                                f"unknown entry '{extra[0]}' (expected: "
+                                + ", ".join(sorted(_ITEM_KEYS)) + ")")
+        return line
 

@@ -87,7 +87,8 @@ def consult_report(rec: Recommendation, session: Session, library: Library,
     out += ["", "## Answers", "", "| Question | Answer | Flag |", "|---|---|---|"]
     for row in answer_rows(session):
         if not row.stale:
-            out.append(f"| {md_text(row.prompt)} | {md_text(row.answer)} | "
+            read = f" — read as {row.reading}" if row.reading else ""
+            out.append(f"| {md_text(row.prompt)} | {md_text(row.answer + read)} | "
                        f"{md_text(row.flag or '')} |")
     out += ["", "---", "", "# Appendix: each option in detail", ""]
     for o in rec.ranking:

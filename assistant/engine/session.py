@@ -8,14 +8,18 @@ counting as facts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import answers as parse
 from .dialog import END, Dialog, FollowUp, Option, Question, Section
+from .drug_answers import DrugList, TypedMention
 from .errors import AnswerError
 from .facts import UNKNOWN, DrugEntry, Facts
+
+if TYPE_CHECKING:
+    from .matching import Candidate, DrugMatcher, Mention
 
 KEEP = "keep"  # confirm-step answer: keep the text as typed, unrecognised
 
@@ -52,7 +56,7 @@ class Answer:
 @dataclass
 class Session:
     dialog: Dialog
-    matcher: Callable[[str], Sequence[Any]]
+    matcher: DrugMatcher
     answers: dict[str, Answer] = field(default_factory=dict)
     _path: list[Step] = field(default_factory=list, init=False)
     _current: Step | None = field(default=None, init=False)
@@ -150,7 +154,7 @@ class Session:
             if not any(c.isalpha() for c in shown):   # a bare number is in the canonical unit
                 shown += f" {measure.unit}"
             elif unit != measure.unit:
-                shown += f" (= {number:g} {measure.unit})"
+                shown += f" (= {parse.as_precise_as(number, shown)} {measure.unit})"
             return Answer(raw, number, shown, step.mention)
         if kind == "drugs":
             return self._parse_drugs(raw)
@@ -158,18 +162,25 @@ class Session:
         return Answer(raw, text, text, step.mention)
 
     def _parse_drugs(self, raw: Any) -> Answer:
-        """A free-text line, or a list of drug texts (one per treatment), through the matcher."""
+        """A free-text line, or a list of drug texts (one per treatment), through the matcher.
+
+        Every text is kept verbatim; one that names nothing and does not say "none" is
+        refused rather than read as "no treatment"."""
         if isinstance(raw, str) and raw.strip():
-            texts = [raw]
-        elif isinstance(raw, (list, tuple)) and all(isinstance(t, str) for t in raw):
-            texts = list(raw)
+            texts = (raw,)
+        elif isinstance(raw, (list, tuple)) and raw and all(isinstance(t, str) for t in raw):
+            texts = tuple(raw)
         else:
             raise AnswerError("type the treatments, e.g. 'prednisolone, methotrexate', or 'none'")
-        mentions: list[tuple[int, Any]] = []
+        found: list[TypedMention] = []
         for source, text in enumerate(texts):
-            mentions += [(source, m) for m in self.matcher(text)]
-        shown = ", ".join(t.strip() for t in texts) if mentions else "None"
-        return Answer(raw, tuple(mentions), shown)
+            mentions = self.matcher.match(text)
+            if not mentions and not self.matcher.says_none(text):
+                raise AnswerError(f"no treatment found in '{text.strip()}': name the drugs, "
+                                  "or type 'none' (or 'unknown')")
+            found += [TypedMention(source, m) for m in mentions]
+        shown = ", ".join(t.strip() for t in texts)
+        return Answer(raw, DrugList(texts, tuple(found)), shown)
 
     def _walk(self) -> None:
         """Recompute the path and the current step from the answers."""
@@ -210,15 +221,17 @@ class Session:
         """Append answered per-drug steps to ``path``; return the first unanswered one."""
         if given.value is UNKNOWN:
             return None
-        for i, (_, mention) in enumerate(given.value):
-            for step in self._mention_steps(question, i, mention):
+        for i, typed in enumerate(given.value.mentions):
+            for step in self._mention_steps(question, i, typed.mention):
                 answer = self.answers.get(step.key)
-                if answer is None or answer.mention != mention.text:
+                if answer is None or answer.mention != typed.mention.text:
                     return step
                 path.append(step)
         return None
 
-    def _mention_steps(self, question: Question, i: int, mention: Any) -> Iterator[Step]:
+    def _mention_steps(self, question: Question, i: int, mention: Mention) -> Iterator[Step]:
+        """A look-alike is confirmed whatever its exposure; only a drug taken gets the
+        follow-up questions (response, side effects, still taking)."""
         section = self.dialog.section_of[question.id]
         base = f"{question.id}[{i}]"
         if mention.status == "confirm":
@@ -228,39 +241,60 @@ class Session:
                        f"Did you mean one of these for '{mention.text}'?",
                        "A look-alike name is never applied without your confirmation.",
                        options, None, None, i, mention.text)
+        if mention.exposure.kind != "taken":
+            return
         label = self._mention_label(base, mention)
         for follow in question.follow_up:
             yield Step(f"{base}.{follow.id}", question, section, follow.type,
                        follow.prompt.replace("{drug}", label), follow.why, follow.options,
                        follow.unknown, follow, i, mention.text)
 
-    def _mention_label(self, base: str, mention: Any) -> str:
+    def _mention_label(self, base: str, mention: Mention) -> str:
         confirmed = self.answers.get(f"{base}.confirm")
         if confirmed is not None and confirmed.mention == mention.text and confirmed.value != KEEP:
             return confirmed.value
         return mention.drug or mention.drug_class or mention.text
 
+    def drug_entries(self, qid: str) -> tuple[DrugEntry, ...] | None:
+        """The treatments of a drugs answer as they stand now (confirmations and follow-ups
+        answered so far; the others still unknown); None if unanswered or "unknown"."""
+        given = self.answers.get(qid)
+        if given is None or given.value is UNKNOWN:
+            return None
+        return self._drug_entries(self.dialog.questions[qid], given)
+
     def _drug_entries(self, question: Question, given: Answer) -> Any:
         if given.value is UNKNOWN:
             return UNKNOWN
         entries = []
-        for i, (_, m) in enumerate(given.value):
+        drugs: DrugList = given.value
+        for i, typed in enumerate(drugs.mentions):
+            m = typed.mention
             base = f"{question.id}[{i}]"
             drug, therapy, status = m.drug, m.therapy, m.status
-            if m.status == "confirm":
-                chosen = self.answers[f"{base}.confirm"].value
-                candidate = next((c for c in m.candidates if c.drug == chosen), None)
+            chosen = self._about(f"{base}.confirm", m)
+            if m.status == "confirm" and chosen is not None:
+                candidate = next((c for c in m.candidates if c.drug == chosen.value), None)
                 if candidate is None:
                     drug, therapy, status = None, None, "unknown"
                 else:
                     drug, therapy, status = candidate.drug, candidate.therapy, "confirmed"
             elif m.drug_class is not None and m.drug is None:
                 status = "class"
-            entry = DrugEntry(m.text, drug, therapy, m.drug_class, status)
-            follow = {f.id: self.answers[f"{base}.{f.id}"].value for f in question.follow_up}
-            known: dict[str, Any] = {k: (None if v is UNKNOWN else v) for k, v in follow.items()}
-            entries.append(replace(entry, **known))
+            entry = DrugEntry(m.text, drug, therapy, m.drug_class, status, exposure=m.exposure,
+                              dose=m.dose)
+            if m.exposure.kind == "taken":
+                follow = {f.id: self._about(f"{base}.{f.id}", m) for f in question.follow_up}
+                known: dict[str, Any] = {k: (None if a is None or a.value is UNKNOWN else a.value)
+                                         for k, a in follow.items()}
+                entry = replace(entry, **known)
+            entries.append(entry)
         return tuple(entries)
+
+    def _about(self, key: str, mention: Mention) -> Answer | None:
+        """The answer under ``key`` if it was given about this mention (not a stale one)."""
+        given = self.answers.get(key)
+        return given if given is not None and given.mention == mention.text else None
 
 
 def _is_option(step: Step, raw: Any) -> bool:
@@ -275,6 +309,6 @@ def _options_hint(step: Step) -> str:
     return f" (one of: {', '.join(o.value for o in step.options)})" if step.options else ""
 
 
-def _candidate_label(candidate: Any) -> str:
+def _candidate_label(candidate: Candidate) -> str:
     detail = ", ".join(p for p in (candidate.use, candidate.drug_class) if p)
     return f"{candidate.drug} ({detail})" if detail else candidate.drug

@@ -147,10 +147,12 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
-def _drug_keys(entries: tuple[DrugEntry, ...]) -> list[tuple[str, Any]]:
+def _drug_keys(entries: tuple[DrugEntry, ...]) -> list[tuple[str, str, Any]]:
     """What a treatment list says, whatever words named each treatment: the therapy, else
-    the drug, else the class ("NSAIDs" and "NSAID" are one class), else the text."""
-    return sorted((e.therapy or e.drug or e.drug_class or e.text.lower(), e.response)
+    the drug, else the class ("NSAIDs" and "NSAID" are one class), else the text; with
+    whether it was taken and how it worked."""
+    return sorted((e.therapy or e.drug or e.drug_class or e.text.lower(), e.exposure.kind,
+                   e.response)
                   for e in entries)
 
 

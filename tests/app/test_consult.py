@@ -150,9 +150,10 @@ async def test_typed_markup_and_escapes_are_shown_literally(consult_at):
         await pilot.pause()
         shown = bubbles(screen, "answer")[-1]
         assert "[bold]zorbitol[/]" in shown and "\\x1b[31m" in shown
-        entries = screen.session.answers["prior_treatments"].value
-        assert {m.status for _, m in entries} == {"unknown"}     # kept, and flagged unknown
-        assert any("zorbitol" in m.text for _, m in entries)
+        found = screen.session.answers["prior_treatments"].value
+        assert found.texts == (typed,)                            # the line kept whole
+        assert {t.mention.status for t in found.mentions} == {"unknown"}   # and flagged unknown
+        assert any("zorbitol" in t.mention.text for t in found.mentions)
 
 
 async def test_red_flags_show_as_soon_as_answered(consult_at):

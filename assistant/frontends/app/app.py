@@ -81,7 +81,7 @@ class TriageApp(App[None]):
         from ...engine.library import load
 
         library = load(self.root)
-        library.match("diltiazm")   # warm the matcher: other-drug list and fuzzy pool
+        library.matcher.match("diltiazm")   # warm the matcher: other-drug list and fuzzy pool
         return library
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
