@@ -66,10 +66,10 @@ class Dose:
                 "count": self.count}
 
 
-_NUMBER = r"\d+(?:[.,]\d+)?"
-_PER = re.compile(r"\s*/\s*(kg|m2|1[.,]73\s*m2?)(?![a-z])")
+_NUMBER = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])|\d+(?:[.,]\d+)?"   # "100 000", "0,5"
+_PER = re.compile(r"\s*/\s*(kg|m2|1[.,]73\s*m2?|كغ|كجم|م2)(?![a-z])")
 _PER_TIME = re.compile(r"\s*/\s*(d|j|day|jour|24\s*h|wk|week|sem|semaine|semana|mo|month|mois"
-                       r"|mes)(?![a-z])")
+                       r"|mes|يوم|اسبوع|شهر)(?![a-z])")
 _DURATION = r"(?:/|d\b|days?|j\b|jours?|w\b|wks?|weeks?|sem|mo\b|months?|mois|y\b|yrs?|years?|ans?\b)"
 _COUNT = re.compile(rf"(?:^|[^\w/])[x×]\s*(\d+)\b(?!\s*{_DURATION})"   # x3, not "x 6 months"
                     r"|(?<![\w.,/])(\d+)\s*[x×](?![\w/])")
@@ -77,16 +77,18 @@ _Q = re.compile(r"(?<![a-z])q\s*(\d+)\s*(h|hr|d|w|wk|wks|mo|m|mth)(?![a-z])")
 _EVERY = re.compile(r"(?:every|tous les|toutes les|cada|ogni|كل)\s+(\d+)\s+"
                     r"(day|days|jours|dias|giorni|week|weeks|wk|wks|semaines|semanas|settimane"
                     r"|month|months|mois|meses|mesi|mo|mths)(?![a-z])")
-_TIMES = re.compile(r"(\d+)\s*(?:x|×|times|fois|veces|volte)\s*(?:/|per|a|par|por|al|la)?\s*"
+_TIMES = re.compile(r"(?:(\d+)\s*(?:x|×|times|fois|veces|volte)|x\s*(\d+))\s*(?:/|per|a|par|por|al|la)?\s*"
                     r"(day|d|j|jour|dia|daily|week|wk|sem|semaine|semana|weekly|hebdomadaire"
                     r"|semanal|month|mo|mois|mes|monthly|mensuel|mensual)(?![a-z])")
+_SLASH_TIME = re.compile(r"/\s*(d|j|day|jour|dia|wk|week|sem|semaine|semana|mo|month|mois|mes"
+                         r"|يوم|اسبوع|شهر)(?![a-z])")
 _TIME_UNITS: dict[str, TimeUnit] = {
     **dict.fromkeys(("d", "j", "day", "days", "jour", "jours", "dia", "dias", "giorni", "24h",
-                     "daily"), "day"),
+                     "daily", "يوم"), "day"),
     **dict.fromkeys(("w", "wk", "wks", "week", "weeks", "sem", "semaine", "semaines", "semana",
-                     "semanas", "settimane", "weekly", "hebdomadaire", "semanal"), "week"),
+                     "semanas", "settimane", "weekly", "hebdomadaire", "semanal", "اسبوع"), "week"),
     **dict.fromkeys(("m", "mo", "mth", "mths", "month", "months", "mois", "mes", "meses",
-                     "mesi", "monthly", "mensuel", "mensual"), "month"),
+                     "mesi", "monthly", "mensuel", "mensual", "شهر"), "month"),
 }
 
 
@@ -105,7 +107,7 @@ def parse(text: str, vocabulary: Vocabulary) -> Dose:
         rest = low[m.end():]
         p = _PER.match(rest)
         if p is not None:
-            per = "kg" if p.group(1) == "kg" else "m2"
+            per = "kg" if p.group(1) in ("kg", "كغ", "كجم") else "m2"
             rest = rest[p.end():]
         t = _PER_TIME.match(rest)
         if t is not None:
@@ -125,7 +127,9 @@ def amount_pattern(units: list[str]) -> re.Pattern[str]:
 
 
 def _number(text: str | None) -> float | None:
-    return None if text is None else float(text.replace(",", "."))
+    if text is None:
+        return None
+    return float(re.sub(r"[ \u00a0\u202f]", "", text).replace(",", "."))
 
 
 def _interval(low: str) -> Interval | None:
@@ -137,7 +141,10 @@ def _interval(low: str) -> Interval | None:
         return Interval(1, int(m.group(1)), _TIME_UNITS[m.group(2)])
     m = _TIMES.search(low)
     if m is not None:
-        return Interval(int(m.group(1)), 1, _TIME_UNITS[m.group(2)])
+        return Interval(int(m.group(1) or m.group(2)), 1, _TIME_UNITS[m.group(3)])
+    m = _SLASH_TIME.search(low)
+    if m is not None:
+        return Interval(1, 1, _TIME_UNITS[m.group(1)])
     return None
 
 

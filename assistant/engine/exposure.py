@@ -10,9 +10,10 @@ as "then", "but", "puis", "ثم"; "and", "or", "ni", "+" and "/" do not cut a cl
 that looks ``ahead`` ("no", "pas de", "لم", "allergic to") reaches the drugs after it up to
 the next cue of its clause; one that looks ``back`` ("stopped", "not approved") the drugs
 before it back to the previous cue (cues with no drug between them pass each other:
-"MTX d/c'd due to LFTs"). Either turns the other way when its side is empty,
-and a cue alone in its clause reaches the clause before it, or the next one when its
-clause ends with a colon. So "no MTX, on pred" negates MTX only, "pas d'IVIG ni de
+"MTX d/c'd due to LFTs"). Either turns the other way when its side is empty. A cue
+alone in its clause reaches the clause before it, or the next one when its clause ends
+with a colon; not when it is about other words of its clause ("pas de bolus": nothing
+after a negation; "due to rash": no word but noise before a status). So "no MTX, on pred" negates MTX only, "pas d'IVIG ni de
 rituximab" both, "HCQ: no" HCQ, "rituximab requested, not approved" rituximab.
 """
 
@@ -57,6 +58,7 @@ class CueAt:
     cue: Cue
     start: int
     end: int
+    alone: bool = True      # nothing the cue could be about on its side of its clause
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,8 @@ def _targets(clauses: list[Clause], c: int, i: int, looks: str) -> list[MentionA
     first, second = (ahead, back) if looks == "ahead" else (back, ahead)
     if first or second:
         return first or second
-    if clauses[c].mentions():
+    cue = events[i]
+    if clauses[c].mentions() or isinstance(cue, CueAt) and not cue.alone:
         return []
     if clauses[c].colon and c + 1 < len(clauses):
         return clauses[c + 1].mentions()

@@ -46,15 +46,16 @@ class Sep:
     kind: SepKind
 
 
-_UNIT_AFTER_SLASH = r"(?:kg|m2|m²|1[.,]73|j|d|day|jour|wk|week|sem|mo|month|mois|h|dose|ml|l|dl)"
+_UNIT_AFTER_SLASH = (r"(?:kg|m2|m²|1[.,]73|j|d|day|jour|wk|week|sem|semaine|semana|d[ií]a|mo|month"
+                     r"|mois|mes|h|dose|ml|l|dl|كغ|كجم|م2|يوم|أسبوع|اسبوع|شهر)")
 _INVIS = re.escape(INVISIBLE)
 _LINE = re.compile(
     rf"(?P<skip>[\s{_INVIS}]+)"
     r"|(?P<esc>\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])?)"
     r"|(?P<whole>al\s*\(\s*oh\s*\)\s*[3₃]"                     # Al(OH)3 keeps its brackets
-    r"|(?:d/c(?:'?d|ed)?|w/o|n/a|s/p|h/o|c/o|w/)(?![\w/]))"     # d/c'd, w/o: one piece
+    r"|(?:d/c(?:'?d|ed)?|w/o|n/a|s/p|h/o|c/o|s/c|i/v|i/m|p/o|w/)(?![\w/]))"  # d/c'd: one piece
     rf"|(?P<word>[^\W_](?:[^\W_]|[{_INVIS}]|['’](?=[^\W\d_])|[-.](?=[^\W_])"
-    r"|,(?<=\d,)(?=\d)|%(?<=\d%)"                               # 0,5 and 2% are one word
+    r"|,(?<=\d,)(?=\d)|%(?<=\d%)|–(?<=\d–)(?=\d)"               # 0,5 2% 1–2: one word
     rf"|/(?={_UNIT_AFTER_SLASH}\b|\d))*)"                       # 2mg/kg/day is one word
     r"|(?P<sep>[^\w\s])",
     re.IGNORECASE,

@@ -480,9 +480,11 @@ class _Line:
                 continue
             last = items[i + n - 1]
             if role_found == "noise":
+                phrase = tuple(p.key for p in items[i:i + n])  # type: ignore[union-attr]
+                dosey = phrase in self.voc.dose_phrases
                 for p in items[i:i + n]:
                     units.append(_Unit("drug", p.start, p.end, [_Tok(p, True)],  # type: ignore[arg-type]
-                                       dosey=self._dosey(p)))  # type: ignore[arg-type]
+                                       dosey=dosey or self._dosey(p)))  # type: ignore[arg-type]
             else:
                 units.append(_Unit(role_found, item.start, last.end, cue=cue))
             i += n
@@ -556,15 +558,20 @@ class _Line:
         i = 0
         while i < len(items):
             keys: list[str] = []
-            for item in items[i:i + longest]:
-                if not isinstance(item, Piece):
-                    break
+            at: list[int] = []            # item index of each key ("25(OH)D": seps between)
+            for j in range(i, min(len(items), i + 2 * longest)):
+                item = items[j]
+                if isinstance(item, Sep):
+                    if self.text[item.start:item.end] not in "()-" or not keys:
+                        break
+                    continue
                 keys.append(item.key)
+                at.append(j)
             n = next((n for n in range(len(keys), 0, -1) if tuple(keys[:n]) in names), 0)
             if n == 0:
                 i += 1
                 continue
-            end = items[i + n - 1].end
+            end = items[at[n - 1]].end
             m = self._lab_value(end)
             if m is None:
                 i += 1
@@ -706,12 +713,13 @@ class _Line:
                mentions: list[Mention]) -> dict[int, Dose]:
         """The dose words of each mention: the noise pieces after it up to the next
         mention or cue, join or break; before it when it opens its run of pieces; and a
-        run of dose words with no drug of its own goes to the drug before it."""
+        run of dose words with no drug (and no cue) of its own goes to the drug before it."""
         spans: dict[int, list[tuple[int, int]]] = {}
         for clause, here in zip(clauses, placed):
+            negated = any(u.role == "cue" for u in clause)   # "pas de bolus": not a dose
             for run in _noise_runs(clause, mentions, here):
                 owner = run.before if run.before is not None else run.after
-                if owner is None:
+                if owner is None and not negated:
                     owner = next((i for i in range(len(mentions) - 1, -1, -1)
                                   if mentions[i].end <= run.start), None)
                 if owner is not None and run.dosey:
@@ -823,8 +831,15 @@ def _segments(clause: list[_Unit]) -> Iterable[tuple[int, list[_Tok]]]:
 
 def _exposure_clause(clause: list[_Unit], here: list[tuple[int, int]],
                      mentions: list[Mention]) -> Clause:
-    events: list[CueAt | MentionAt] = [CueAt(u.cue, u.start, u.end) for u in clause
-                                       if u.role == "cue"]
+    events: list[CueAt | MentionAt] = []
+    for i, u in enumerate(clause):
+        if u.role != "cue":
+            continue
+        if u.cue.looks == "ahead":     # "pas de bolus" is about the bolus
+            alone = not any(v.role == "drug" for v in clause[i + 1:])
+        else:                          # "(stopped due to rash)": filler before it is nothing
+            alone = not any(v.role == "drug" and not v.toks[0].noise for v in clause[:i])
+        events.append(CueAt(u.cue, u.start, u.end, alone))
     events += [MentionAt(i, mentions[i].start, mentions[i].end) for _, i in here]
     events.sort(key=lambda e: e.start)
     return Clause(events, colon=bool(clause) and clause[-1].role == "colon")

@@ -87,8 +87,12 @@ class Vocabulary:
         self.none_lines = frozenset(key(s) for s in words.none_lines)
         self.joins = _phrases(words.joins)
         self.breaks = _phrases(words.breaks)
-        self.noise = frozenset(key(w) for w in words.noise) - {""}
-        self.noise_phrases = _phrases(words.noise)
+        dose_words = (*words.noise, *words.as_needed, *words.counts,
+                      *(w for ws in (*words.routes.values(), *words.forms.values(),
+                                     *words.units.values()) for w in ws),
+                      *(w for i in words.intervals for w in i.words))
+        self.noise = frozenset(key(w) for w in dose_words) - {""}
+        self.noise_phrases = _phrases(dose_words)
         self.routes = {p: route for route, ws in words.routes.items()
                        for p in _phrases(ws)}
         self.forms = {p: form for form, ws in words.forms.items() for p in _phrases(ws)}
@@ -104,6 +108,8 @@ class Vocabulary:
                 cues.setdefault(p, Cue(p, group.kind, group.reason, group.looks))
         self.cues = cues
         self.cue_starts = frozenset(p[0] for p in cues)
+        self.dose_phrases = (frozenset(self.routes) | frozenset(self.forms)
+                             | frozenset(self.intervals) | frozenset(self.as_needed))
         self.lab_names = _phrases(words.lab_names)
         self.lab_units = tuple(sorted({w.casefold() for w in words.lab_units}, key=len,
                                       reverse=True))
