@@ -32,3 +32,9 @@ class DrugList:
     def text_of(self, index: int) -> str:
         """The typed text the ``index``-th mention was found in."""
         return self.texts[self.mentions[index].source]
+
+
+def asked_about(mention: Mention) -> bool:
+    """Does the consult ask anything about this mention? A look-alike is confirmed whatever
+    its exposure; a drug taken gets the follow-up questions; nothing else is asked."""
+    return mention.status == "confirm" or mention.exposure.kind == "taken"

@@ -93,11 +93,23 @@ def replay_answers(session: Session) -> dict[str, Any]:
 
 
 def replay_yaml(session: Session) -> str:
-    """The session as a replay file (YAML text): ``triage replay`` rebuilds it."""
+    """The session as a replay file (YAML text): ``triage replay`` rebuilds it, every text
+    exactly (a text holding a line break or control character is written double-quoted,
+    with escapes: PyYAML folds NEL and U+2028 inside single quotes)."""
     import yaml
 
-    return yaml.safe_dump({"dialog": session.dialog.id, "answers": replay_answers(session)},
-                          sort_keys=False, allow_unicode=True)
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+        awkward = any(ch in "\r\n\x85\u2028\u2029" or (ord(ch) < 32 and ch != "\t")
+                      or 0x7f <= ord(ch) < 0xa0 for ch in value)
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value,
+                                       style='"' if awkward else None)
+
+    Dumper.add_representer(str, text)
+    return yaml.dump({"dialog": session.dialog.id, "answers": replay_answers(session)},
+                     Dumper=Dumper, sort_keys=False, allow_unicode=True)
 
 
 def _drug_items(session: Session, qid: str, answer: Any) -> Any:

@@ -15,8 +15,9 @@ treatments named in it::
         - {drug: STS, response: partial, side_effects: none, current: true}
         - {drug: pred, confirm: prednisolone, response: good, current: false}
 
-Each treatment's ``drug`` is the mention's text as it stands in the line; treatments the
-dialog asks nothing about ("no IVIG") need no entry.
+Each treatment's ``drug`` is the mention's text as it stands in the line; the entries
+follow the treatments the dialog asks about, in order (those it asks nothing about, "no
+IVIG", have none).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any
 
 from . import yamlfile
 from .dialog import dialog_path
+from .drug_answers import asked_about
 from .errors import AnswerError, LoadError, ReplayError
 from .facts import UNKNOWN
 from .library import Library, default_library, load
@@ -205,7 +207,9 @@ class _Replayer:
         out: list[tuple[tuple, dict[str, Any]] | None] = []
         k = 0
         for typed in drugs.mentions:
-            if k < len(items) and items[k]["drug"] == typed.mention.text:
+            if not asked_about(typed.mention):
+                out.append(None)
+            elif k < len(items) and items[k]["drug"] == typed.mention.text:
                 out.append(((qid, "treatments", k), items[k]))
                 k += 1
             else:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import answers as parse
 from .dialog import END, Dialog, FollowUp, Option, Question, Section
-from .drug_answers import DrugList, TypedMention
+from .drug_answers import DrugList, TypedMention, asked_about
 from .errors import AnswerError
 from .facts import UNKNOWN, DrugEntry, Facts
 
@@ -232,6 +232,8 @@ class Session:
     def _mention_steps(self, question: Question, i: int, mention: Mention) -> Iterator[Step]:
         """A look-alike is confirmed whatever its exposure; only a drug taken gets the
         follow-up questions (response, side effects, still taking)."""
+        if not asked_about(mention):
+            return
         section = self.dialog.section_of[question.id]
         base = f"{question.id}[{i}]"
         if mention.status == "confirm":
