@@ -19,6 +19,18 @@ def _json_line(mentions: list[Mention]) -> str:
 
 
 def _plain_mention(m: Mention) -> str:
+    return _recognised(m) + _exposure(m) + (f", dose {literal(m.dose.text)}" if m.dose else "")
+
+
+def _exposure(m: Mention) -> str:
+    e = m.exposure
+    if e.kind == "taken" and e.reason is None:
+        return ""
+    why = f" ({e.reason.replace('_', ' ')})" if e.reason else ""
+    return f", {e.kind.replace('_', ' ')}{why}: '{literal(e.cue or '')}'"
+
+
+def _recognised(m: Mention) -> str:
     text = literal(m.text)
     if m.status == "matched":
         if m.drug is None:

@@ -1,4 +1,9 @@
-"""A plain line-by-line chat over standard input and output (``triage --plain``)."""
+"""A plain line-by-line chat over standard input and output (``triage --plain``).
+
+Every answer is saved at once (a replay file, ``plain-consult.yaml`` in the data folder),
+and answers read from a pipe are echoed after their prompt so that the output reads as a
+transcript.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,11 @@ from typing import TextIO
 from ..engine.errors import AnswerError
 from ..engine.library import Library
 from ..engine.recommend import recommend
-from ..engine.record import answer_rows
+from ..engine.record import answer_rows, drug_reading
 from ..engine.result_view import result_view
 from ..engine.session import Session, Step
 from .text import literal, result_lines
+from .userdata import Autosave
 
 COMMANDS = """Commands (type them instead of an answer):
   /why          why this question is asked
@@ -21,10 +27,19 @@ COMMANDS = """Commands (type them instead of an answer):
   /quit         stop (answers so far are shown)"""
 
 
+class PlainAutosave(Autosave):
+    """The plain chat's consult, saved apart from the app's (neither replaces the other)."""
+
+    name = "plain-consult.yaml"
+
+
 class PlainChat:
-    def __init__(self, library: Library, stdin: TextIO, stdout: TextIO, show_result: bool = True):
+    def __init__(self, library: Library, stdin: TextIO, stdout: TextIO, show_result: bool = True,
+                 autosave: Autosave | None = None):
         self.library, self.stdin, self.stdout = library, stdin, stdout
         self.show_result = show_result
+        self.autosave = autosave
+        self.echo = not stdin.isatty()
         self.session: Session = library.new_session()
         self._section: str | None = None
 
@@ -39,12 +54,11 @@ class PlainChat:
         self.say("Type /help for commands.\n")
         while (step := self.session.current) is not None:
             self.ask(step)
-            line = self.stdin.readline()
-            if not line:
+            line = self.read()
+            if line is None:
                 self.say("\nInput ended; the consult is incomplete.")
                 self.show_answers()
                 return 1
-            line = line.rstrip("\n")
             if line.startswith("/"):
                 if self.command(line.strip()) == "quit":
                     self.show_answers()
@@ -54,12 +68,32 @@ class PlainChat:
                 self.session.answer(line)
             except AnswerError as exc:
                 self.say(f"  ! {literal(exc)}")
+                continue
+            self.saved(step)
         self.say("\nThe consult is complete.")
         self.show_answers()
         if self.show_result:
             view = result_view(recommend(self.session.facts, self.library), self.library.vocabulary)
             self.say("\n".join(result_lines(view)))
         return 0
+
+    def read(self) -> str | None:
+        """The next input line (None at the end), echoed when it comes from a pipe."""
+        line = self.stdin.readline()
+        if not line:
+            return None
+        line = line.rstrip("\n")
+        if self.echo:
+            self.say(literal(line))
+        return line
+
+    def saved(self, step: Step) -> None:
+        """After an answer: save the consult, and say what a treatment line was read as."""
+        if self.autosave is not None:
+            self.autosave.save(self.session)
+        reading = drug_reading(self.session, step.key)
+        if reading is not None:
+            self.say(f"  Read as {literal(reading)}")
 
     def ask(self, step: Step) -> None:
         if step.section.id != self._section:
@@ -96,6 +130,9 @@ class PlainChat:
                 self.session.back()
             except AnswerError as exc:
                 self.say(f"  ! {exc}")
+                return None
+            if self.autosave is not None:
+                self.autosave.save(self.session)
         elif name == "/edit":
             self.edit(arg.strip())
         elif name == "/answers":
@@ -110,11 +147,15 @@ class PlainChat:
             self.say(f"  ! '{literal(key)}' is not an answered question; see /answers")
             return
         self.ask(step)
-        line = self.stdin.readline().rstrip("\n")
+        line = self.read()
+        if line is None:
+            return
         try:
             self.session.edit(key, line)
         except AnswerError as exc:
             self.say(f"  ! {literal(exc)}")
+            return
+        self.saved(step)
 
     def show_answers(self) -> None:
         self.say("\nAnswers:")
@@ -123,10 +164,12 @@ class PlainChat:
             if not row.stale:
                 flag = f"   ! {row.flag}" if row.flag else ""
                 self.say(f"  {row.key}: {literal(row.answer)}{flag}")
+                if row.reading:
+                    self.say(f"    read as {literal(row.reading)}")
         stale = [row.key for row in rows if row.stale]
         if stale:
             self.say("  No longer apply after a change: " + ", ".join(stale))
 
 
 def run(library: Library, stdin: TextIO, stdout: TextIO) -> int:
-    return PlainChat(library, stdin, stdout).run()
+    return PlainChat(library, stdin, stdout, autosave=PlainAutosave()).run()

@@ -197,6 +197,33 @@ async def test_resume_after_a_crash_keeps_every_answer(consult_at, make_app, tmp
         assert screen.session.current.key == current
 
 
+async def test_a_drug_line_with_doses_survives_back_and_resume(consult_at, make_app):
+    line = "topical STS 25% bid + Solupred 2 mg/kg/j, no IVIG"
+    async with consult_at("imane", "prior_treatments") as (pilot, screen):
+        await type_text(pilot, line)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert bubbles(screen, "answer")[-1] == line
+        assert any("not given: immunoglobulin" in note for note in bubbles(screen, "note"))
+        await pilot.press("ctrl+z")                    # back: the line is there to correct
+        await pilot.pause()
+        assert screen.session.current.key == "prior_treatments"
+        assert screen.query_one("#drugs-line", Input).value == line
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("2")                         # STS: partial response
+        await pilot.pause()
+    async with make_app().run_test(size=(100, 32)) as pilot:
+        await wait_for(pilot, lambda: pilot.app.screen.query("#resume"))
+        await pilot.press("r")
+        await pilot.pause()
+        session = pilot.app.screen.session
+        assert session.answers["prior_treatments"].shown == line
+        assert session.answers["prior_treatments[0].response"].value == "partial"
+        sts = session.drug_entries("prior_treatments")[0]
+        assert sts.therapy == "sodium_thiosulfate_topical" and sts.dose.text == "topical 25% bid"
+
+
 async def test_export_report_and_replay_file(consult_at, library, tmp_path):
     async with consult_at("sara", None) as (pilot, _):
         result = pilot.app.screen

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import yaml
+
+from assistant.engine.replay import replay
 from tests.support.command import run_triage
 
 IDIOPATHIC = [
@@ -12,8 +15,8 @@ IDIOPATHIC = [
 ]
 
 
-def test_a_whole_consult_in_plain_mode():
-    result = run_triage("--plain", stdin="\n".join(IDIOPATHIC) + "\n")
+def test_a_whole_consult_in_plain_mode(tmp_path):
+    result = run_triage("--plain", stdin="\n".join(IDIOPATHIC) + "\n", data=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Decision support for clinicians, not a prescription" in out
@@ -24,9 +27,9 @@ def test_a_whole_consult_in_plain_mode():
     assert "1. Surgical excision of calcinosis (first choice now)" in out
 
 
-def test_errors_back_why_and_edit():
+def test_errors_back_why_and_edit(tmp_path):
     lines = ["45", "6", "/why", "/back", "7", "female", "/edit age_years", "8", "/answers", "/quit"]
-    result = run_triage("--plain", stdin="\n".join(lines) + "\n")
+    result = run_triage("--plain", stdin="\n".join(lines) + "\n", data=tmp_path)
     out = result.stdout
     assert "outside the accepted range 0–21 years" in out
     assert "Why: Some reference ranges (creatine kinase" in out
@@ -34,8 +37,23 @@ def test_errors_back_why_and_edit():
     assert result.returncode == 1  # quit before the end
 
 
-def test_input_ending_early_keeps_the_answers_shown():
-    result = run_triage("--plain", stdin="9\nmale\n")
+def test_input_ending_early_keeps_the_answers_shown(tmp_path):
+    result = run_triage("--plain", stdin="9\nmale\n", data=tmp_path)
     assert result.returncode == 1
     assert "the consult is incomplete" in result.stdout
     assert "sex: Male" in result.stdout
+
+
+def test_piped_answers_are_echoed_and_every_answer_is_saved(tmp_path, library):
+    lines = [*IDIOPATHIC[:25], "no MTX, Solupred 2 mg/kg/j", "partial", "none", "no"]
+    result = run_triage("--plain", stdin="\n".join(lines) + "\n", data=tmp_path)
+    out = result.stdout
+    assert "> no MTX, Solupred 2 mg/kg/j\n" in out                 # the piped answer, echoed
+    assert "Read as taken: prednisolone 2 mg/kg/j (response partial" not in out
+    assert "Read as taken: prednisolone 2 mg/kg/j · not given: methotrexate" in out
+    saved = tmp_path / "plain-consult.yaml"
+    answers = yaml.safe_load(saved.read_text(encoding="utf-8"))["answers"]
+    assert answers["prior_treatments"]["line"] == "no MTX, Solupred 2 mg/kg/j"
+    assert not (tmp_path / "consult.yaml").exists()      # the app's consult is left alone
+    session = replay(saved, library=library).session
+    assert session.answers["prior_treatments[1].response"].value == "partial"

@@ -20,8 +20,8 @@ from textual.widgets import Footer, Static
 from ....engine.errors import AnswerError
 from ....engine.library import Library
 from ....engine.recommend import Flag, triage
-from ....engine.record import answer_rows, known_age, reference_text
-from ....engine.session import Session, Step
+from ....engine.record import answer_rows, drug_reading, known_age, reference_text
+from ....engine.session import Answer, Session, Step
 from ....engine.suggest import suggest
 from ...text import literal
 from ...userdata import Autosave
@@ -57,6 +57,7 @@ class ConsultScreen(Screen):
         self.library, self.session, self.autosave = library, session, autosave
         self.finish, self.vignette = finish, vignette
         self.editing: Step | None = None
+        self.withdrawn: tuple[str, Answer] | None = None   # the answer Ctrl+Z took back
         self.why_for: str | None = None
         self.flag_at: dict[str, str] = {}     # flag id -> answer key after which it fired
         self.flags: tuple[Flag, ...] = ()
@@ -127,6 +128,9 @@ class ConsultScreen(Screen):
                 out.append(("section", step.section.title, None))
             out.append(("question", step.prompt, None))
             out.append(("answer", answer.shown, step.key))
+            reading = drug_reading(self.session, step.key)
+            if reading is not None:
+                out.append(("note", f"Read as {reading}", None))
             for flag in flags_after.get(step.key, ()):
                 action = f" → {flag.action}" if flag.action else ""
                 kind = "finding" if flag.level == "routine" else "flag"
@@ -185,12 +189,16 @@ class ConsultScreen(Screen):
 
     def _widget_for(self, step: Step) -> Any:
         given = self.session.answer_for(step.key) if self.editing else None
+        if given is None and self.withdrawn is not None and self.withdrawn[0] == step.key:
+            given = self.withdrawn[1]        # Ctrl+Z: the answer back in place to correct
         raw = given.raw if given is not None else None
         value = given.value if given is not None else None
         if step.type in ("single", "yesno"):
             return ChoiceAnswer(step, value)
         if step.type == "multi":
             return MultiAnswer(step, value)
+        if isinstance(raw, (list, tuple)):   # treatments listed one by one in a replay file
+            raw = ", ".join(str(t) for t in raw)
         text = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
         if step.type == "number":
             return NumberAnswer(self.library.dialog.measures[step.question.id], text)
@@ -250,9 +258,10 @@ class ConsultScreen(Screen):
         if self.session.complete and self.editing is None:
             self.action_result()
 
-    def _changed(self) -> None:
+    def _changed(self, withdrawn: tuple[str, Answer] | None = None) -> None:
         self.error = None
         self.why_for = None
+        self.withdrawn = withdrawn
         if self.autosave is not None:
             self.autosave.save(self.session)
         self.refresh_view()
@@ -286,12 +295,15 @@ class ConsultScreen(Screen):
         if self.editing is not None:
             self.action_cancel_edit()
             return
+        path = self.session.path
+        last = path[-1].key if path else None
+        withdrawn = self.session.answer_for(last) if last is not None else None
         try:
             self.session.back()
         except AnswerError as exc:
             self.notify(str(exc), severity="warning")
             return
-        self._changed()
+        self._changed((last, withdrawn) if last is not None and withdrawn else None)
 
     def action_cancel_edit(self) -> None:
         if self.editing is not None:

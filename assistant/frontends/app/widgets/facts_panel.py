@@ -44,6 +44,9 @@ def _render(line: AnswerRow) -> Text:
     if line.flag:
         text.append(f"  ▲ {line.flag}" if line.flag.startswith("high") else f"  ▼ {line.flag}",
                     style="bold red")
+    if line.reading:
+        text.append("\n")
+        text.append(literal(f"read as {line.reading}"), style="italic")
     if line.stale:
         text.append("  (no longer applies)", style="italic")
     return text
