@@ -7,7 +7,7 @@ import json
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from assistant.engine.knowledge import load_lexicon
@@ -281,3 +281,47 @@ def test_joined_lines_keep_every_drug(parts: list[str], sep: str) -> None:
 
 
 # --- CLI ----------------------------------------------------------------------------------------
+
+# --- property: a look-alike is never matched silently, whatever surrounds it -------------------
+
+def _look_alike_names(drug: str) -> set[str]:
+    """Every name (key) of the drugs declared look-alikes of ``drug``, both directions."""
+    m = default_matcher()
+    out: set[str] = set()
+    for target in m.lasa.get(drug, set()):
+        out.add(target if target not in m.drugs else key(target))
+        d = m.drugs.get(target)
+        if d is not None:
+            out |= {key(n) for n in (d.name, *d.spellings, *(b.name for b in d.brands))}
+        out |= set(m.other().keys_of.get(target, ()))
+    return out
+
+
+SOURCES = [(n, d.name) for d in LEXICON.drugs if d.look_alikes
+           for n in (d.name, *(b.name for b in d.brands)) if len(key(n)) >= 6]
+CONTEXTS = ["{}", "no {}", "{} 15 mg weekly", "stopped {}", "pas de {}", "{} x3",
+            "لم يتلق {}", "{} not approved", "MTX, {} 2 mg/kg/d then IVIG", "allergic to {}"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(SOURCES), st.integers(0, 10_000), st.sampled_from(CONTEXTS))
+def test_no_look_alike_is_ever_matched_silently(source, edit, context):
+    from rapidfuzz import fuzz
+
+    from assistant.engine.matching import GUARD_LEVEL
+
+    name, drug = source
+    typos = sorted(_typos(name))
+    typed = typos[edit % len(typos)]
+    m = default_matcher()
+    assume(key(typed) not in m.index and key(typed) not in m.other().index)
+    for mention in match_drugs(context.format(typed)):
+        if mention.status != "matched" or mention.drug is None or mention.score == 100:
+            continue
+        # the typo of a drug never lands silently on one of its declared look-alikes ...
+        assert mention.drug not in m.lasa.get(drug, set()), (typed, mention)
+        # ... and a silent fuzzy match has no look-alike of its own within reach, whatever
+        # the fuzzy tier's prefilter skipped
+        k = key(mention.text)
+        near = [n for n in _look_alike_names(mention.drug) if fuzz.ratio(k, n) >= GUARD_LEVEL]
+        assert not near, (typed, mention.drug, near)
