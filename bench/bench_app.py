@@ -84,7 +84,7 @@ def launch() -> bool:
 
 def keypresses() -> bool:
     library = load(ROOT)
-    library.match("diltiazm")   # the app warms the matcher while the start screen shows
+    library.matcher.match("diltiazm")   # the app warms the matcher while the start screen shows
     answer_ms: list[float] = []
     typing_ms: list[float] = []
     for case in library.knowledge.cases.values():

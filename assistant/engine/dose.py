@@ -112,11 +112,13 @@ def parse(text: str, vocabulary: Vocabulary) -> Dose:
         t = _PER_TIME.match(rest)
         if t is not None:
             interval = Interval(1, 1, _TIME_UNITS[t.group(1).replace(" ", "")])
-    interval = interval or _interval(low) or _phrase(pieces, vocabulary.intervals)
+    keys = [p.key for p in pieces]
+    longest = vocabulary.longest
+    interval = interval or _interval(low) or _phrase(keys, vocabulary.intervals, longest)
     return Dose(text, amount, amount_high, unit, per, interval,
-                bool(_phrase(pieces, vocabulary.as_needed)),
-                _phrase(pieces, vocabulary.routes), _phrase(pieces, vocabulary.forms),
-                _count(low, pieces, vocabulary))
+                bool(_phrase(keys, vocabulary.as_needed, longest)),
+                _phrase(keys, vocabulary.routes, longest),
+                _phrase(keys, vocabulary.forms, longest), _count(low, pieces, vocabulary))
 
 
 def amount_pattern(units: list[str]) -> re.Pattern[str]:
@@ -158,10 +160,8 @@ def _count(low: str, pieces: list[Piece], vocabulary: Vocabulary) -> int | None:
     return None
 
 
-def _phrase(pieces: list[Piece], table: dict[tuple[str, ...], Any]) -> Any:
-    """The value of the first (longest at its place) phrase of ``table`` among the pieces."""
-    keys = [p.key for p in pieces]
-    longest = max((len(p) for p in table), default=0)
+def _phrase(keys: list[str], table: dict[tuple[str, ...], Any], longest: int) -> Any:
+    """The value of the first (longest at its place) phrase of ``table`` among the keys."""
     for i in range(len(keys)):
         for n in range(min(longest, len(keys) - i), 0, -1):
             found = table.get(tuple(keys[i:i + n]))

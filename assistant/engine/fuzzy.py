@@ -51,6 +51,7 @@ def load_others(path: Path, lexicon: dict[str, list[Entry]]) -> Others:
     except OSError:
         return others
     index, keys_of = others.index, others.keys_of
+    get = index.get
     for line in text.splitlines():
         if not line or line[0] == "#":
             continue
@@ -59,10 +60,8 @@ def load_others(path: Path, lexicon: dict[str, list[Entry]]) -> Others:
         keys_of[canonical] = keys
         one = (canonical,)
         for k in keys:
-            if k in index:
-                index[k] += one
-            else:
-                index[k] = one
+            earlier = get(k)
+            index[k] = one if earlier is None else earlier + one
     for k in lexicon:
         index.pop(k, None)
     return others
@@ -79,12 +78,10 @@ class Pools:
             if usable and len(k) >= min_len:
                 self.lexicon_keys.append(k)
                 self.lexicon_entries.append(usable)
-        by_length: dict[int, list[str]] = {}
-        for k in others.index:
-            by_length.setdefault(len(k), []).append(k)
-        self.other_keys = [k for n in sorted(by_length) if n >= min_len for k in by_length[n]]
-        self.other_lengths = [len(k) for k in self.other_keys]
-        self.other_canonicals = [others.index[k] for k in self.other_keys]
+        keys = sorted((k for k in others.index if len(k) >= min_len), key=len)
+        self.other_keys = keys
+        self.other_lengths = list(map(len, keys))
+        self.other_canonicals = list(map(others.index.__getitem__, keys))
         self.keys_of = others.keys_of
 
     def lexicon_hits(self, k: str) -> list[Hit]:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from .textkey import INVISIBLE, fold, key
+from .textkey import INVISIBLE, fold, key, key_of_folded
 
 SepKind = Literal["break", "colon", "join"]
 
@@ -67,6 +67,8 @@ _ELISION = re.compile(r"(?i)(?:qu|dell|dall|nell|sull|all|[dlnsjmtc])['’](?=[^
 # glued before a name: a route or unit ("IVCYC", "10mgMTX"); Arabic "and", "the", "with the"
 PREFIXES = ("iv", "po", "sc", "im", "il", "mcg", "mg", "ml", "iu", "ui",
             "وال", "بال", "لل", "فال", "ال", "و", "ب", "ل")
+
+_PREFIXES_BY_LETTER = {c: tuple(p for p in PREFIXES if p[0] == c) for c in {p[0] for p in PREFIXES}}
 
 Item = Piece | Sep
 
@@ -140,7 +142,7 @@ def _word_pieces(text: str, offset: int, word: int, out: list[Item]) -> None:
 
 def _piece(text: str, start: int, word: int, number: bool) -> Piece:
     folded = fold(text)
-    return Piece(text, start, start + len(text), folded, key(text), word, number)
+    return Piece(text, start, start + len(text), folded, key_of_folded(folded), word, number)
 
 
 def _split_glued(items: list[Item], known: Callable[[str], bool]) -> list[Item]:
@@ -163,7 +165,7 @@ def _prefix_cut(item: Piece, known: Callable[[str], bool]) -> list[Piece] | None
     """A route or unit glued before a name typed in capitals ("IVCYC", "10mgMTX"), or an
     Arabic article or conjunction before a name."""
     low = item.text.casefold()
-    for prefix in PREFIXES:
+    for prefix in _PREFIXES_BY_LETTER.get(low[:1], ()):
         rest = item.text[len(prefix):]
         if not low.startswith(prefix) or len(rest) < 2 or not known(key(rest)):
             continue

@@ -91,9 +91,10 @@ CANDIDATE_SPREAD = 15.0  # candidates listed: within this many points of the bes
 MAX_CANDIDATES = 5
 MIN_FUZZY_LEN = 4     # shorter keys are never fuzzy-matched (abbreviations are exact only)
 MIN_OTHER_FUZZY_LEN = 5  # keys this short are fuzzy-matched against the lexicon only
-FUZZY_BUDGET = 24     # fuzzy lookups per line; further unrecognised words stay unknown
+FUZZY_BUDGET = 16     # fuzzy lookups per line; further unrecognised words stay unknown
 MAX_WHOLE_PIECES = 4  # a stretch longer than this is never fuzzy-matched as one name
 FUZZY_MEMORY = 4096   # fuzzy lookups remembered per matcher
+NONE_LINE_LIMIT = 80  # longer lines are never read as a whole "none" phrase
 
 
 @dataclass(frozen=True)
@@ -210,8 +211,12 @@ class Matcher:
 
     def says_none(self, text: str) -> bool:
         """Does the whole line say "no treatment" ("none", "nil", "aucun", "لا يوجد")?"""
-        pieces = "".join(p.key for p in split(text) if isinstance(p, Piece))
-        return key(text) in self.vocabulary.none_lines or pieces in self.vocabulary.none_lines
+        none_lines = self.vocabulary.none_lines
+        if key(text) in none_lines:
+            return True
+        if len(text) > NONE_LINE_LIMIT:       # a "none" is short: a long line is never one
+            return False
+        return "".join(p.key for p in split(text) if isinstance(p, Piece)) in none_lines
 
     # -- lazily loaded parts ------------------------------------------------------------------
 
@@ -273,6 +278,10 @@ class Matcher:
                 self._remembered.clear()
             self._remembered[k] = found
         return found
+
+    def forget(self) -> None:
+        """Drop the remembered fuzzy lookups (a benchmark measures lookups made afresh)."""
+        self._remembered.clear()
 
     def _fuzzy(self, k: str) -> list[tuple[Candidate, Entry]]:
         pools = self.pools()
@@ -380,7 +389,6 @@ def match_drugs(text: str, matcher: Matcher | None = None) -> list[Mention]:
 # --- reading one line ----------------------------------------------------------------------------
 
 _UNITISH = re.compile(r"^(?:mg|g|mcg|ug|ml|iu|ui|u|units?)(?:/[a-z0-9]+)+$")
-_LAB_VALUE = r"\s*(?:[:=]|\b(?:was|is|of|at|level|levels|taux|nivel|de)\b)?\s*[<>≤≥]?\s*\d+(?:[.,]\d+)?"
 
 Role = Literal["drug", "cue", "join", "break", "colon", "lab"]
 
@@ -510,8 +518,8 @@ class _Line:
         return 0, None, None
 
     def _route_in(self, text: str) -> str | None:
-        keys = [p.key for p in split(text) if isinstance(p, Piece)]
-        return next((self.voc.routes[(k,)] for k in keys if (k,) in self.voc.routes), None)
+        routes = self.voc.routes
+        return next((routes[(k,)] for k in map(key, text.split()) if (k,) in routes), None)
 
     def _named(self, items: list[Piece | Sep]) -> set[int]:
         """Indices of pieces inside a lexicon name (longest first, left to right): a name is
@@ -587,14 +595,8 @@ class _Line:
     def _lab_value(self, at: int) -> int | None:
         """Where a lab value ends when the text after a lab name is a number and a lab
         unit (or a ':'/'=' and a number without a dose unit), else None."""
-        rest = self.text[at:at + 64]
-        units = "|".join(re.escape(u) for u in self.voc.lab_units)
-        m = re.match(rf"{_LAB_VALUE}\s*(?:{units})(?![^\W\d_])", rest, re.IGNORECASE)
-        if m is not None:
-            return at + m.end()
-        m = re.match(r"\s*[:=]\s*[<>≤≥]?\s*\d+(?:[.,]\d+)?(?!\s*(?:mg|g|mcg|µg|iu|ui|u|units?)\b)",
-                     rest, re.IGNORECASE)
-        return at + m.end() if m is not None else None
+        m = self.voc.lab_value.match(self.text, at, at + 64)
+        return m.end() if m is not None else None
 
     # -- mentions in one segment --------------------------------------------------------------------
 
@@ -715,13 +717,15 @@ class _Line:
         mention or cue, join or break; before it when it opens its run of pieces; and a
         run of dose words with no drug (and no cue) of its own goes to the drug before it."""
         spans: dict[int, list[tuple[int, int]]] = {}
+        ended = 0             # how many mentions end before the run being placed
         for clause, here in zip(clauses, placed):
             negated = any(u.role == "cue" for u in clause)   # "pas de bolus": not a dose
             for run in _noise_runs(clause, mentions, here):
+                while ended < len(mentions) and mentions[ended].end <= run.start:
+                    ended += 1
                 owner = run.before if run.before is not None else run.after
-                if owner is None and not negated:
-                    owner = next((i for i in range(len(mentions) - 1, -1, -1)
-                                  if mentions[i].end <= run.start), None)
+                if owner is None and not negated and ended:
+                    owner = ended - 1
                 if owner is not None and run.dosey:
                     spans.setdefault(owner, []).append((run.start, run.end))
         out = {}
@@ -859,15 +863,23 @@ def _scan(m: Matcher, seg: list[_Tok], idxs: Iterable[int], covered: list[bool],
     while i < hi:
         hit = None
         if not covered[i]:
-            for j in range(min(hi, i + m.max_pieces), i, -1):
-                if any(covered[i:j]) or all(t.noise for t in seg[i:j]):
+            # the keys of seg[i:j] for every j, built once; stop at a covered word
+            joined, ends, k, any_word = [], [], "", False
+            for j in range(i, min(hi, i + m.max_pieces)):
+                if covered[j]:
+                    break
+                k += seg[j].key
+                any_word = any_word or not seg[j].noise
+                joined.append((k, any_word))
+                ends.append(j + 1)
+            for (k, any_word), j in zip(reversed(joined), reversed(ends)):
+                if not any_word or not k:
                     continue
                 if with_other and (seg[i].noise or seg[j - 1].noise):
                     continue
                 if not _edges_ok(seg, i, j):
                     continue
-                k = "".join(t.key for t in seg[i:j])
-                entries = m.exact(k, with_other) if k else None
+                entries = m.exact(k, with_other)
                 if entries:
                     hit = (i, j, entries)
                     break

@@ -35,3 +35,8 @@ def fold(text: str) -> str:
 def key(text: str) -> str:
     """Compact key used for every lookup: folded, letters and digits only."""
     return _NON_KEY.sub("", fold(text))
+
+
+def key_of_folded(folded: str) -> str:
+    """``key`` of a text already folded (``key(t) == key_of_folded(fold(t))``)."""
+    return _NON_KEY.sub("", folded)

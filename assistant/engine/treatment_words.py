@@ -5,6 +5,7 @@ cues, lab names). The matcher compiles them once into :class:`Vocabulary`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -111,8 +112,14 @@ class Vocabulary:
         self.dose_phrases = (frozenset(self.routes) | frozenset(self.forms)
                              | frozenset(self.intervals) | frozenset(self.as_needed))
         self.lab_names = _phrases(words.lab_names)
-        self.lab_units = tuple(sorted({w.casefold() for w in words.lab_units}, key=len,
-                                      reverse=True))
+        lab_units = "|".join(re.escape(u) for u in sorted({w.casefold() for w in words.lab_units},
+                                                         key=len, reverse=True))
+        # a lab name, then a number and a lab unit, or ':'/'=' and a number with no dose unit
+        self.lab_value = re.compile(
+            r"\s*(?:[:=]|\b(?:was|is|of|at|level|levels|taux|nivel|de)\b)?\s*[<>≤≥]?\s*"
+            rf"\d+(?:[.,]\d+)?\s*(?:{lab_units})(?![^\W\d_])"
+            r"|\s*[:=]\s*[<>≤≥]?\s*\d+(?:[.,]\d+)?(?!\s*(?:mg|g|mcg|µg|iu|ui|u|units?)\b)",
+            re.IGNORECASE)
         self.longest = max(len(p) for table in (self.joins, self.breaks, cues, self.routes,
                                                 self.noise_phrases, self.lab_names)
                            for p in table)
