@@ -85,3 +85,14 @@ def test_dialog_faults_are_located(root_copy, old, new, expected):
     message = problems(root_copy)
     assert expected in message
     assert "dialogs/triage.yaml:" in message
+
+
+def test_treatment_words_faults_are_located(root_copy):
+    words = root_copy / "knowledge" / "treatment_words.yaml"
+    replace_in(words, "  - kind: not_taken\n    reason: refused\n",
+               "  - kind: taken\n    reason: refused\n")
+    replace_in(words, '"stopped", "stop", "discontinued",', '"stopped", "stop", "refused",')
+    message = problems(root_copy)
+    assert (f"knowledge/treatment_words.yaml:{line_of(words, 'reason: refused')}: "
+            "cues[2].reason: 'refused' is not a reason of kind 'taken'") in message
+    assert "cues[13].words: 'refused' is also in cues[2]" in message
