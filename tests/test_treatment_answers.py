@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from assistant.engine.conditions import Condition
 from assistant.engine.errors import AnswerError, ReplayError
-from assistant.engine.record import answer_rows, replay_yaml
+from assistant.engine.record import replay_yaml
 from assistant.engine.replay import replay, replay_data, restore
 from assistant.engine.report import consult_report, md_text
 from assistant.engine.session import KEEP
@@ -43,8 +43,8 @@ def test_only_drugs_taken_get_follow_ups(library):
     while session.current.key != "iv_access":
         asked.append(session.current.key)
         session.answer("unknown")
-    assert asked == ["prior_treatments[1].response", "prior_treatments[1].side_effects",
-                     "prior_treatments[1].current"]
+    assert asked == ["prior_treatments[1].response", "prior_treatments[1].duration",
+                     "prior_treatments[1].side_effects", "prior_treatments[1].current"]
     entries = session.facts["prior_treatments"]
     assert [(e.drug, e.exposure.kind, e.exposure.reason) for e in entries] == [
         ("methotrexate", "not_taken", "negated"), ("prednisolone", "taken", None),
@@ -108,17 +108,18 @@ def test_a_drug_condition_holds_for_taken_drugs_unless_it_names_an_exposure(libr
         Condition(question="prior_treatments", answered=True, exposure=("taken",))
 
 
-def test_a_drug_not_given_is_no_trial_for_the_ranking(library):
+def test_a_drug_not_given_is_no_trial_for_the_pathway(library):
+    from assistant.engine.history import taken, trials
+
+    pathway = library.knowledge.pathway
     tried = replay_data(base(prior_treatments={"line": "IVIG 2 g/kg", "treatments": [
-        {"drug": "IVIG", "response": "none", "side_effects": "none", "current": False}]}),
-        library=library)
-    never = replay_data(base(prior_treatments="no IVIG"), library=library)
-
-    def ivig(result):
-        return next(o for o in result.recommendation().ranking if o.therapy.id == "ivig")
-
-    assert any(e.rule.startswith("prior") for e in ivig(tried).contributions)
-    assert not any(e.rule.startswith("prior") for e in ivig(never).contributions)
+        {"drug": "IVIG", "response": "none", "duration": "over_6_months", "side_effects": "none",
+         "current": False}]}), library=library).session.facts
+    never = replay_data(base(prior_treatments="no IVIG, rituximab not approved"),
+                        library=library).session.facts
+    assert "ivig" in trials(tried, pathway.history, pathway.class_therapies)
+    assert trials(never, pathway.history, pathway.class_therapies) == {}
+    assert taken(never) == () and len(never["prior_treatments"]) == 2
 
 
 # --- replay files and the autosave ---------------------------------------------------------
@@ -127,14 +128,16 @@ def test_the_typed_line_and_its_answers_round_trip_through_the_replay_file(libra
     session = at_treatments(library)
     line = "topical STS 25% + pred 2 mg/kg/d, no IVIG"
     session.answer(line)
-    for value in ("partial", "none", "yes", "prednisolone", "good", "weight gain", "no"):
+    for value in ("partial", "3_to_6_months", "none", "yes", "prednisolone", "good",
+                  "over_6_months", "weight gain", "no"):
         session.answer(value)                             # "pred" is confirmed first
     answer_rest(session, "yes")
     saved = yaml.safe_load(replay_yaml(session))["answers"]["prior_treatments"]
     assert saved == {"line": line, "treatments": [
-        {"drug": "STS", "response": "partial", "side_effects": "none", "current": True},
+        {"drug": "STS", "response": "partial", "duration": "3_to_6_months",
+         "side_effects": "none", "current": True},
         {"drug": "pred", "confirm": "prednisolone", "response": "good",
-         "side_effects": "weight gain", "current": False}]}
+         "duration": "over_6_months", "side_effects": "weight gain", "current": False}]}
     again = restore(yaml.safe_load(replay_yaml(session))["answers"], library)
     assert again.answers["prior_treatments"].raw == line
     assert again.facts == session.facts
@@ -181,15 +184,14 @@ def test_a_number_keeps_the_unit_typed_without_false_precision(library):
 
 
 def test_the_report_shows_what_was_typed_and_every_follow_up(library):
-    session = replay_data(base(prior_treatments={
+    result = replay_data(base(prior_treatments={
         "line": "MTX 15 mg/m² weekly, no IVIG",
-        "treatments": [{"drug": "MTX", "response": "none", "side_effects": "raised LFTs",
-                        "current": False}]}), library=library).session
-    result = replay_data(base(), library=library)
-    report = consult_report(result.recommendation(), answer_rows(session), library)
-    assert "| Serum calcium (total)? | 2.3 mmol/L (= 9.2 mg/dL) |" in report
+        "treatments": [{"drug": "MTX", "response": "none", "duration": "over_6_months",
+                        "side_effects": "raised LFTs", "current": False}]}), library=library)
+    report = consult_report(result.recommendation(), result.session, library)
+    assert "| 2.3 mmol/L (= 9.2 mg/dL) |" in report
     assert ("MTX 15 mg/m² weekly, no IVIG — read as taken: methotrexate 15 mg/m² weekly "
-            "(response none, stopped) · not given: immunoglobulin") in report
+            "(no response, over 6 months, stopped) · not given: immunoglobulin") in report
     assert "| Side effects of methotrexate? | raised LFTs |" in report
 
 
@@ -240,8 +242,8 @@ def test_any_typed_line_survives_autosave_resume_and_report(library, tmp_path_fa
     assert again.facts == session.facts
     assert [(s.key, a.shown) for s, a in again.steps()] == \
            [(s.key, a.shown) for s, a in session.steps()]
-    report = consult_report(replay_data(base(), library=library).recommendation(),
-                            answer_rows(again), library)
+    report = consult_report(replay_data(base(), library=library).recommendation(), again,
+                            library)
     assert md_text(line.strip()) in report
     if follow.strip() and any(s.type == "text" for s in again.path if s.index is not None):
         assert md_text(follow.strip()) in report

@@ -45,7 +45,8 @@ def test_input_ending_early_keeps_the_answers_shown(tmp_path):
 
 
 def test_piped_answers_are_echoed_and_every_answer_is_saved(tmp_path, library):
-    lines = [*IDIOPATHIC[:25], "no MTX, Solupred 2 mg/kg/j", "partial", "none", "no"]
+    before = IDIOPATHIC[:-3]                       # up to the treatments question
+    lines = [*before, "no MTX, Solupred 2 mg/kg/j", "partial", "over_6_months", "none", "no"]
     result = run_triage("--plain", stdin="\n".join(lines) + "\n", data=tmp_path)
     out = result.stdout
     assert "> no MTX, Solupred 2 mg/kg/j\n" in out                 # the piped answer, echoed
