@@ -154,7 +154,7 @@ def _count(low: str, pieces: list[Piece], vocabulary: Vocabulary) -> int | None:
     m = _COUNT.search(low)
     if m is not None:
         return int(m.group(1) or m.group(2))
-    for a, b in zip(pieces, pieces[1:]):
+    for a, b in zip(pieces, pieces[1:], strict=False):
         if a.number and a.key.isdigit() and b.key in vocabulary.counts:
             return int(a.key)
     return None

@@ -13,8 +13,9 @@ before it back to the previous cue (cues with no drug between them pass each oth
 "MTX d/c'd due to LFTs"). Either turns the other way when its side is empty. A cue
 alone in its clause reaches the clause before it, or the next one when its clause ends
 with a colon; not when it is about other words of its clause ("pas de bolus": nothing
-after a negation; "due to rash": no word but noise before a status). So "no MTX, on pred" negates MTX only, "pas d'IVIG ni de
-rituximab" both, "HCQ: no" HCQ, "rituximab requested, not approved" rituximab.
+after a negation; "due to rash": no word but noise before a status). So "no MTX, on pred"
+negates MTX only, "pas d'IVIG ni de rituximab" both, "HCQ: no" HCQ, "rituximab requested,
+not approved" rituximab.
 """
 
 from __future__ import annotations

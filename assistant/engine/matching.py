@@ -391,6 +391,7 @@ def match_drugs(text: str, matcher: Matcher | None = None) -> list[Mention]:
 _UNITISH = re.compile(r"^(?:mg|g|mcg|ug|ml|iu|ui|u|units?)(?:/[a-z0-9]+)+$")
 
 Role = Literal["drug", "cue", "join", "break", "colon", "lab"]
+_SEP_ROLE: dict[str, Role] = {"break": "break", "colon": "colon", "join": "join"}
 
 
 @dataclass
@@ -451,11 +452,11 @@ class _Line:
             placed.append(here)
         doses = self._doses(clauses, placed, mentions)
         told = exposures(self.text, [_exposure_clause(c, p, mentions)
-                                     for c, p in zip(clauses, placed)])
+                                     for c, p in zip(clauses, placed, strict=True)])
         out = []
         for i, mention in enumerate(mentions):
             dose = doses.get(i)
-            route = dose.route if dose is not None else None
+            route: str | None = dose.route if dose is not None else None
             if route is None:      # "thiosulfate de sodium topique": a route inside the name
                 route = self._route_in(mention.text)
             if route is not None:
@@ -473,28 +474,27 @@ class _Line:
         while i < len(items):
             item = items[i]
             if isinstance(item, Sep):
-                role: Role = {"break": "break", "colon": "colon", "join": "join"}[item.kind]
-                units.append(_Unit(role, item.start, item.end))
+                units.append(_Unit(_SEP_ROLE[item.kind], item.start, item.end))
                 i += 1
                 continue
             if i in lab:
                 units.append(_Unit("lab", item.start, item.end))
                 i += 1
                 continue
-            n, role_found, cue = (0, None, None) if i in named else self._phrase_at(items, i)
-            if role_found is None:
+            n, found, cue = (0, None, None) if i in named else self._phrase_at(items, i)
+            if found is None:
                 units.append(self._drug_unit(item))
                 i += 1
                 continue
             last = items[i + n - 1]
-            if role_found == "noise":
+            if found == "noise":
                 phrase = tuple(p.key for p in items[i:i + n])  # type: ignore[union-attr]
                 dosey = phrase in self.voc.dose_phrases
                 for p in items[i:i + n]:
                     units.append(_Unit("drug", p.start, p.end, [_Tok(p, True)],  # type: ignore[arg-type]
                                        dosey=dosey or self._dosey(p)))  # type: ignore[arg-type]
             else:
-                units.append(_Unit(role_found, item.start, last.end, cue=cue))
+                units.append(_Unit(found, item.start, last.end, cue=cue))
             i += n
         return units
 
@@ -718,7 +718,7 @@ class _Line:
         run of dose words with no drug (and no cue) of its own goes to the drug before it."""
         spans: dict[int, list[tuple[int, int]]] = {}
         ended = 0             # how many mentions end before the run being placed
-        for clause, here in zip(clauses, placed):
+        for clause, here in zip(clauses, placed, strict=True):
             negated = any(u.role == "cue" for u in clause)   # "pas de bolus": not a dose
             for run in _noise_runs(clause, mentions, here):
                 while ended < len(mentions) and mentions[ended].end <= run.start:
@@ -773,27 +773,24 @@ def _noise_runs(clause: list[_Unit], mentions: list[Mention],
         in_seg = [i for u in range(seg_start, seg_start + len(seg)) for i in by_unit.get(u, [])]
         spans = [(mentions[i].start, mentions[i].end, i) for i in in_seg]
         run: list[_Unit] = []
-
-        def close() -> _Run | None:
-            if not run:
-                return None
-            s, e = run[0].start, run[-1].end
-            before = next((i for ms, me, i in reversed(spans) if me <= s), None)
-            after = next((i for ms, me, i in spans if ms >= e), None) if before is None else None
-            return _Run(s, e, any(u.dosey for u in run), before, after)
-
         for unit in seg:
             inside = any(ms <= unit.start < me for ms, me, _ in spans)
             if unit.toks and unit.toks[0].noise and not inside:
                 run.append(unit)
                 continue
-            done = close()
-            if done is not None:
-                yield done
+            if run:
+                yield _placed(run, spans)
             run = []
-        done = close()
-        if done is not None:
-            yield done
+        if run:
+            yield _placed(run, spans)
+
+
+def _placed(run: list[_Unit], spans: list[tuple[int, int, int]]) -> _Run:
+    """A run of noise units and the mention of its segment it follows, or else leads."""
+    s, e = run[0].start, run[-1].end
+    before = next((i for ms, me, i in reversed(spans) if me <= s), None)
+    after = next((i for ms, me, i in spans if ms >= e), None) if before is None else None
+    return _Run(s, e, any(u.dosey for u in run), before, after)
 
 
 def _clauses(units: list[_Unit]) -> list[list[_Unit]]:
@@ -872,7 +869,7 @@ def _scan(m: Matcher, seg: list[_Tok], idxs: Iterable[int], covered: list[bool],
                 any_word = any_word or not seg[j].noise
                 joined.append((k, any_word))
                 ends.append(j + 1)
-            for (k, any_word), j in zip(reversed(joined), reversed(ends)):
+            for (k, any_word), j in zip(reversed(joined), reversed(ends), strict=True):
                 if not any_word or not k:
                     continue
                 if with_other and (seg[i].noise or seg[j - 1].noise):
@@ -965,8 +962,9 @@ def _with_route_mention(m: Matcher, mention: Mention, route: str) -> Mention:
 
 
 def _therapy(drug: Drug, route: str) -> str | None:
-    if route in drug.route_therapies:
-        return drug.route_therapies[route]  # type: ignore[index]
+    for typed, therapy in drug.route_therapies.items():
+        if typed == route:
+            return therapy
     return drug.therapy
 
 

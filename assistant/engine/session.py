@@ -273,7 +273,8 @@ class Session:
         for i, typed in enumerate(drugs.mentions):
             m = typed.mention
             base = f"{question.id}[{i}]"
-            drug, therapy, status = m.drug, m.therapy, m.status
+            drug, therapy = m.drug, m.therapy
+            status: str = m.status
             chosen = self._about(f"{base}.confirm", m)
             if m.status == "confirm" and chosen is not None:
                 candidate = next((c for c in m.candidates if c.drug == chosen.value), None)

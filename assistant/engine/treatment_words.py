@@ -18,21 +18,21 @@ from .textkey import fold, key
 Looks = Literal["ahead", "back"]
 
 
-class CueWords(Strict, kw_only=True):
+class CueWords(Strict, kw_only=True, frozen=True):
     kind: ExposureKind
     reason: ExposureReason | None = None
     looks: Looks
     words: tuple[str, ...]
 
 
-class IntervalWords(Strict, kw_only=True):
+class IntervalWords(Strict, kw_only=True, frozen=True):
     times: int
     every: int
     unit: TimeUnit
     words: tuple[str, ...]
 
 
-class TreatmentWords(Strict, kw_only=True):
+class TreatmentWords(Strict, kw_only=True, frozen=True):
     none_lines: tuple[str, ...]
     joins: tuple[str, ...]
     breaks: tuple[str, ...]

@@ -18,9 +18,8 @@ from assistant.engine.replay import replay, replay_data, restore
 from assistant.engine.report import consult_report, md_text
 from assistant.engine.session import KEEP
 from assistant.frontends.userdata import Autosave
-
-from .answers import base
-from .conftest import REPLAYS
+from tests.support.answers import base
+from tests.support.files import REPLAYS
 
 
 def at_treatments(library):

@@ -4,14 +4,14 @@ them (tests/treatment_lines.yaml): each mention's drug, exposure and dose."""
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import yaml
 
 from assistant.engine.matching import Mention, match_drugs
+from tests.support.files import ROOT
 
-LINES = yaml.safe_load((Path(__file__).parent / "treatment_lines.yaml")
+LINES = yaml.safe_load((ROOT / "tests" / "treatment_lines.yaml")
                        .read_text(encoding="utf-8"))["lines"]
 DOSE_FIELDS = ("amount", "amount_high", "unit", "per", "route", "form", "count")
 
@@ -54,7 +54,7 @@ def test_line(line: dict) -> None:
     text = line["text"]
     mentions = match_drugs(text)
     assert len(mentions) == len(line["expect"]), [shown(m) for m in mentions]
-    for m, expected in zip(mentions, line["expect"]):
+    for m, expected in zip(mentions, line["expect"], strict=True):
         check(m, expected)
         assert text[m.start:m.end] == m.text
         if m.exposure.cue is not None and " … " not in m.exposure.cue:
