@@ -4,14 +4,18 @@ Loading rejects bad YAML, unknown fields and ids, dangling jumps, backward jumps
 path ends) and conditions on questions not yet asked. This adds: questions no path can
 reach, jump rules that can never fire, decision tables that are incomplete, conflicting or
 have dead rows (``tablecheck``), statements without references, references nobody cites,
-and cases whose answers do not replay cleanly.
+and cases whose answers do not replay cleanly; and it warns about files of clinical logic
+whose review date has passed (``audit``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from . import yamlfile
+from .audit import overdue
 from .dialog import END, Dialog
 from .errors import LoadError, TriageError
 from .knowledge import Knowledge, default_root
@@ -20,12 +24,20 @@ from .replay import replay_located
 from .tablecheck import check_tables
 
 
-def check(root: Path | None = None) -> list[str]:
-    """Every problem found, as ``file:line: field: message`` lines (empty when clean)."""
+@dataclass(frozen=True)
+class Findings:
+    """Problems fail the check; warnings (a review date passed) do not."""
+
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def check(root: Path | None = None, today: date | None = None) -> Findings:
+    """Every problem found, as ``file:line: field: message`` lines, and the warnings."""
     root = root or default_root()
     names = sorted(p.stem for p in (root / "dialogs").glob("*.yaml"))
     if not names:
-        return [f"{root / 'dialogs'}: no dialog files"]
+        return Findings([f"{root / 'dialogs'}: no dialog files"])
     problems: list[str] = []
     library: Library | None = None
     for name in names:
@@ -38,11 +50,13 @@ def check(root: Path | None = None) -> list[str]:
         if name == "triage":
             library = loaded
     if library is None:
-        return problems or [f"{root / 'dialogs' / 'triage.yaml'}: the triage dialog is missing"]
-    problems += missing_refs(library.knowledge) + unused_references(library.knowledge)
+        return Findings(problems or [f"{root / 'dialogs' / 'triage.yaml'}: the triage dialog "
+                                     "is missing"])
+    knowledge = library.knowledge
+    problems += missing_refs(knowledge) + unused_references(knowledge)
     problems += [str(p) for report in check_tables(library) for p in report.problems]
     problems += case_problems(library)
-    return problems
+    return Findings(problems, overdue(knowledge, today or date.today()))
 
 
 def unreachable(dialog: Dialog) -> list[str]:
@@ -67,19 +81,14 @@ def dead_rules(dialog: Dialog) -> list[str]:
     return out
 
 
-def _where(knowledge: Knowledge, table: str, key: str) -> str:
-    file, line = knowledge.origins[(table, key)]
-    return f"{file}:{line}" if line else file
-
-
 def missing_refs(knowledge: Knowledge) -> list[str]:
-    return [f"{_where(knowledge, cit.table, cit.key)}: {cit.key}.{cit.field}: no reference"
+    return [f"{knowledge.where(cit.table, cit.key)}: {cit.key}.{cit.field}: no reference"
             for cit in knowledge.citations() if cit.required and not cit.refs]
 
 
 def unused_references(knowledge: Knowledge) -> list[str]:
     cited = {ref for cit in knowledge.citations() for ref in cit.refs}
-    return [f"{_where(knowledge, 'reference', r)}: {r}: reference is never cited"
+    return [f"{knowledge.where('reference', r)}: {r}: reference is never cited"
             for r in knowledge.references if r not in cited]
 
 

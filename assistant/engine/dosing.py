@@ -23,11 +23,14 @@ class DoseForChild:
     text: str                    # as published
     population: str
     refs: tuple[str, ...]
+    via: str | None              # the reference it was read through, when nobody read refs
+    not_to_follow: str | None    # why the published dose must not be followed
     for_child: str | None        # the computed range for this child, if any
     note: str | None             # why nothing was computed, or that the range was capped
 
     def to_json(self) -> dict[str, Any]:
         return {"text": self.text, "population": self.population, "refs": list(self.refs),
+                "via": self.via, "not_to_follow": self.not_to_follow,
                 "for_this_child": self.for_child, "note": self.note}
 
 
@@ -48,19 +51,20 @@ def _amount(low: float, high: float, n: DoseNumbers) -> str:
 def for_child(dose: Dose, weight: float | None, height: float | None = None) -> DoseForChild:
     """The dose as published; with its size (weight, or body-surface area) the range for this
     child, capped at the published maximum."""
+    def shown(for_this_child: str | None, note: str | None) -> DoseForChild:
+        return DoseForChild(dose.text, dose.population, dose.refs, dose.via, dose.not_to_follow,
+                            for_this_child, note)
+
     n = dose.numbers
     if n is None or n.per is None:
-        return DoseForChild(dose.text, dose.population, dose.refs, None, None)
+        return shown(None, None)
     if n.max is None:
-        return DoseForChild(dose.text, dose.population, dose.refs, None,
-                            "no published maximum is recorded: shown as published, not computed")
+        return shown(None, "no published maximum is recorded: shown as published, not computed")
     if weight is None:
-        return DoseForChild(dose.text, dose.population, dose.refs, None,
-                            "weight unknown: shown as published")
+        return shown(None, "weight unknown: shown as published")
     if n.per == "m2":
         if height is None:
-            return DoseForChild(dose.text, dose.population, dose.refs, None,
-                                "needs height: a per-m² dose needs the body-surface area")
+            return shown(None, "needs height: a per-m² dose needs the body-surface area")
         size = body_surface_area(height, weight)
         basis = f"for {_num(size)} m² (Mosteller, {_num(height)} cm, {_num(weight)} kg)"
     else:
@@ -71,5 +75,4 @@ def for_child(dose: Dose, weight: float | None, height: float | None = None) -> 
     if high > n.max:
         low, high = min(low, n.max), n.max
         note = f"capped at the published maximum of {_num(n.max)} {n.unit} {_INTERVAL[n.interval]}"
-    return DoseForChild(dose.text, dose.population, dose.refs, f"{_amount(low, high, n)} {basis}",
-                        note)
+    return shown(f"{_amount(low, high, n)} {basis}", note)

@@ -21,7 +21,7 @@ from .errors import LoadError, Problem
 from .lexicon import Lexicon
 from .pathway_data import TRIAL_FACTS, Computed, Pathway, Role, Row, Stage
 from .rules import TriageRule
-from .schema import Case, Expectation, Lab, Reference, Therapy, unit_problems
+from .schema import Case, Expectation, Lab, Reference, Review, Therapy, unit_problems
 from .treatment_words import TreatmentWords
 
 T = TypeVar("T")
@@ -53,6 +53,13 @@ class Knowledge:
     pathway: Pathway
     # where each record was defined, for located messages in later checks
     origins: dict[tuple[str, str], tuple[str, int | None]]
+    # review dates of every file of clinical logic (rule tables and therapies), by file
+    reviews: dict[str, Review]
+
+    def where(self, table: str, key: str) -> str:
+        """"file:line" where a record was defined."""
+        file, line = self.origins[(table, key)]
+        return f"{file}:{line}" if line else file
 
     def citations(self) -> Iterator[Citation]:
         return citations(self.therapies, self.labs, self.cases, self.lexicon, self.triage,
@@ -83,6 +90,7 @@ class _Collector:
         self.root = root
         self.problems: list[Problem] = []
         self.origins: dict[tuple[str, str], tuple[str, int | None]] = {}
+        self.reviews: dict[str, Review] = {}
 
     def load(self, path: Path) -> yamlfile.Located | None:
         try:
@@ -94,6 +102,22 @@ class _Collector:
     def records(self, path: Path, key: str, kind: type[T], table: str) -> dict[str, T]:
         """Typed records from the list under ``key`` in ``path``, keyed by id."""
         return self.records_in(self.load(path), key, kind, table)
+
+    def reviewed_table(self, path: Path, key: str, kind: type[T], table: str) -> dict[str, T]:
+        """As ``records``, for a rule table that carries its own review dates."""
+        located = self.load(path)
+        self.review(located)
+        return self.records_in(located, key, kind, table)
+
+    def review(self, located: yamlfile.Located | None) -> None:
+        """The ``reviewed`` and ``review_by`` dates at the top of a rule table."""
+        if located is None or not isinstance(located.data, dict):
+            return
+        dates = {k: v for k, v in located.data.items() if k in ("reviewed", "review_by")}
+        try:
+            self.reviews[located.file] = located.convert((), dates, Review)
+        except LoadError as exc:
+            self.problems.extend(exc.problems)
 
     def records_in(self, located: yamlfile.Located | None, key: str, kind: type[T],
                    table: str) -> dict[str, T]:
@@ -160,8 +184,10 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
     base = root / "knowledge"
     c = _Collector(root)
     references = c.records(base / "references.yaml", "references", Reference, "reference")
-    labs = c.records(base / "labs.yaml", "labs", Lab, "lab")
+    labs = c.reviewed_table(base / "labs.yaml", "labs", Lab, "lab")
     therapies = c.one_per_file(base / "therapies", Therapy, "therapy")
+    for therapy in therapies.values():
+        c.reviews[c.origins[("therapy", therapy.id)][0]] = therapy.review
     cases = c.one_per_file(base / "cases", Case, "case")
     lexicon = Lexicon(drugs=())
     located = c.load(base / "drugs.yaml")
@@ -185,7 +211,8 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
             c.problems.extend(exc.problems)
         c.problems += [located.problem(_path(field), message)
                        for field, message in words.problems()]
-    triage = tuple(c.records(base / "triage.yaml", "rules", TriageRule, "triage rule").values())
+    triage = tuple(c.reviewed_table(base / "triage.yaml", "rules", TriageRule,
+                                    "triage rule").values())
     pathway = _load_pathway(c, base / "pathway")
     if not c.problems and pathway is not None:  # cross-checks of a half-read base only add noise
         _check_ids(c, references, therapies, labs, cases, lexicon, triage, pathway)
@@ -193,7 +220,7 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
     if c.problems or pathway is None:
         raise LoadError(c.problems)
     return Knowledge(root, references, therapies, lexicon, words, labs, cases, triage, pathway,
-                     c.origins)
+                     c.origins, dict(sorted(c.reviews.items())))
 
 
 def _path(field: str) -> tuple[str | int, ...]:
@@ -209,6 +236,8 @@ def _load_pathway(c: _Collector, folder: Path) -> Pathway | None:
     history_file = c.load(folder / "history.yaml")
     if stages_file is None or roles_file is None or history_file is None:
         return None
+    for located in (stages_file, roles_file, history_file):
+        c.review(located)
     computed = c.records_in(stages_file, "computed", Computed, "computed fact")
     stages = c.records_in(stages_file, "stages", Stage, "stage")
     roles = c.records_in(roles_file, "roles", Role, "role")
@@ -258,7 +287,7 @@ def citations(therapies: dict[str, Therapy], labs: dict[str, Lab], cases: dict[s
     for t in therapies.values():
         yield Citation("therapy", t.id, "mechanism", t.mechanism.refs)
         for i, dose in enumerate(t.doses):
-            yield Citation("therapy", t.id, f"doses[{i}]", dose.refs)
+            yield Citation("therapy", t.id, f"doses[{i}]", dose.refs + ((dose.via,) if dose.via else ()))
         for i, ev in enumerate(t.evidence):
             yield Citation("therapy", t.id, f"evidence[{i}]", (ev.ref,) + ((ev.via,) if ev.via else ()))
         if t.time_to_response:
@@ -297,6 +326,9 @@ def _check_ids(c: _Collector, references: dict, therapies: dict, labs: dict, cas
         for ref in cit.refs:
             if ref not in references:
                 c.fault(cit.table, cit.key, cit.field, f"unknown reference '{ref}'")
+    for ref in references.values():
+        if ref.via is not None and (ref.via not in references or ref.via == ref.id):
+            c.fault("reference", ref.id, "via", f"unknown reference '{ref.via}'")
     for t in therapies.values():
         for i, dose in enumerate(t.doses):
             n = dose.numbers

@@ -18,9 +18,26 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class KnowledgeVersion:
+    """Which knowledge produced a result: a content hash of the knowledge and dialog files,
+    and the newest review date among the files of clinical logic."""
+
+    hash: str
+    date: str            # ISO date
+
+    def to_json(self) -> dict[str, str]:
+        return {"version": self.hash, "date": self.date}
+
+
+@dataclass(frozen=True)
 class Library:
     knowledge: Knowledge
     dialog: Dialog
+
+    @cached_property
+    def version(self) -> KnowledgeVersion:
+        reviewed = max(r.reviewed for r in self.knowledge.reviews.values())
+        return KnowledgeVersion(self.knowledge_version, reviewed.isoformat())
 
     @cached_property
     def knowledge_version(self) -> str:

@@ -24,7 +24,7 @@ from .explain import Vocabulary, reasons, show_entry
 from .facts import UNKNOWN
 from .history import Trial, line_of, open_line, taken, trials
 from .pathway_data import ROLE_STATUS_RANK, Computed, Pathway, Role, RoleStatus
-from .schema import Caution, Therapy
+from .schema import STRENGTH_TEXT, Caution, Therapy
 from .tables import decide
 
 Place = Literal["first", "optimise", "continue", "option", "later", "tried"]
@@ -43,12 +43,37 @@ _COURSE_PLACE: dict[str, Place] = {
 
 
 @dataclass(frozen=True)
+class Grade:
+    """How well a rule is supported: the Oxford CEBM 2011 level of its evidence (1 best .. 5)
+    and the strength of what it recommends; ``graded``: the source's own grading."""
+
+    level: int
+    strength: str
+    graded: str | None = None
+
+    @classmethod
+    def of(cls, row: Any) -> Grade:
+        """The grade a decision row, line, computed fact or triage rule carries."""
+        return cls(row.evidence_level, row.strength, row.graded)
+
+    def text(self) -> str:
+        """"level 2, strong; SHARE 1B, A"."""
+        out = f"level {self.level}, {STRENGTH_TEXT[self.strength]}"
+        return out + (f"; {self.graded}" if self.graded else "")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"evidence_level": self.level, "strength": self.strength,
+                "graded": self.graded}
+
+
+@dataclass(frozen=True)
 class Reason:
     """One step of an explanation: what was decided, from which facts, on what evidence."""
 
     text: str
     facts: dict[str, str] = field(default_factory=dict)   # subject -> shown value
     refs: tuple[str, ...] = ()
+    grade: Grade | None = None
 
 
 @dataclass(frozen=True)
@@ -123,12 +148,12 @@ def run(facts: Mapping[str, Any], pathway: Pathway, therapies: Mapping[str, Ther
         row = decide(stage.rows, derived, f"stage {stage.id}")
         derived[stage.id] = row.then
         steps.append(Decision(stage.id, stage.title, row.then, stage.label(row.then), row.id,
-                              _reason(row.because, row.when, row.refs, derived, why)))
+                              _reason(row, derived, why)))
     roles: dict[str, Decision] = {}
     for role in pathway.roles:
         row = decide(role.status, derived, f"role {role.id}")
         roles[role.id] = Decision(role.id, role.title, row.then, row.then, row.id,
-                                  _reason(row.because, row.when, row.refs, derived, why))
+                                  _reason(row, derived, why))
     history = trials(facts, pathway.history, pathway.class_therapies)
     placer = _Placer(pathway, therapies, derived, roles, history, why)
     placements = tuple(p for t in therapies.values() if (p := placer.place(t)) is not None)
@@ -140,11 +165,12 @@ def role_rank(pathway: Pathway, status: RoleStatus, role: str) -> tuple[int, int
     return ROLE_STATUS_RANK[status], pathway.precedence.index(role)
 
 
-def _reason(because: str, when: Condition | None, refs: tuple[str, ...],
-            facts: Mapping[str, Any], vocabulary: Vocabulary | None) -> Reason:
-    """A decision's reason; with no vocabulary (an unexplained re-run) without its facts."""
+def _reason(row: Any, facts: Mapping[str, Any], vocabulary: Vocabulary | None) -> Reason:
+    """Why a table row decided what it did: its text, its references, its grade and the
+    facts it read (not with no vocabulary: an unexplained re-run)."""
+    when: Condition | None = row.when
     shown = reasons(when, facts, vocabulary) if when is not None and vocabulary else {}
-    return Reason(because, shown, refs)
+    return Reason(row.because, shown, row.refs, Grade.of(row))
 
 
 def _computed(computed: Computed, facts: Mapping[str, Any]) -> tuple[str, Reason]:
@@ -152,7 +178,7 @@ def _computed(computed: Computed, facts: Mapping[str, Any]) -> tuple[str, Reason
     value = facts.get("prior_treatments")
     if value is UNKNOWN or value is None:
         return "unknown", Reason(computed.because, {"prior_treatments": "unknown"},
-                                 computed.refs)
+                                 computed.refs, Grade.of(computed))
     mine = [e for e in taken(facts)
             if e.therapy in computed.therapies or e.drug_class in computed.classes]
     current = [e for e in mine if e.current is True]
@@ -160,7 +186,8 @@ def _computed(computed: Computed, facts: Mapping[str, Any]) -> tuple[str, Reason
     chosen, result = ((current, "on_treatment") if current else
                       (maybe, "unknown") if maybe else ([], "off_treatment"))
     shown = "; ".join(show_entry(e) for e in chosen) or "none of these now"
-    return result, Reason(computed.because, {"prior_treatments": shown}, computed.refs)
+    return result, Reason(computed.because, {"prior_treatments": shown}, computed.refs,
+                          Grade.of(computed))
 
 
 class _Placer:
@@ -183,8 +210,7 @@ class _Placer:
         why = [role_decision.reason]
         excluded, cautions = self.cautions(therapy)
         if fit_row is not None:
-            fit_reason = _reason(fit_row.because, fit_row.when, fit_row.refs, self.facts,
-                                 self.vocabulary)
+            fit_reason = _reason(fit_row, self.facts, self.vocabulary)
             if fit_row.then == "unsuited":
                 excluded.insert(0, Note(fit_row.id, fit_row.because, fit_row.refs,
                                         fit_reason.facts, "contraindicated"))
@@ -215,7 +241,7 @@ class _Placer:
             why.append(Reason(f"{_trial_text(trial)}: {trial.row.because}",
                               {"prior_treatments": "; ".join(show_entry(e)
                                                              for e in trial.entries)},
-                              trial.row.refs))
+                              trial.row.refs, Grade.of(trial.row)))
             place = _COURSE_PLACE[trial.course]
             if status == "maintain" and place not in ("continue", "optimise"):
                 return None
@@ -265,7 +291,7 @@ class _Placer:
             text = (f"Line {line} of {role.title.lower()}: {spec.because} "
                     f"(line {opened - 1} done: {summary})" if line >= opened else
                     f"Line {line} of {role.title.lower()}: {spec.because}")
-        return Reason(text, {}, spec.refs)
+        return Reason(text, {}, spec.refs, Grade.of(spec))
 
     def cautions(self, therapy: Therapy) -> tuple[list[Note], list[Note]]:
         """(exclusions, cautions) from the therapy's cautions and the access constraints."""

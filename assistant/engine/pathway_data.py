@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Literal
 
 from .conditions import Condition
-from .schema import Strict
+from .schema import EvidenceLevel, Strength, Strict
 
 RoleStatus = Literal["first", "lead", "assess", "deferred", "indicated", "maintain",
                      "not_indicated", "absent"]
@@ -54,6 +54,9 @@ class Row(Strict, kw_only=True, frozen=True):
     then: str
     because: str
     refs: tuple[str, ...]
+    evidence_level: EvidenceLevel    # Oxford CEBM 2011 level of the evidence behind the row
+    strength: Strength
+    graded: str | None = None        # the source's own grading, e.g. "SHARE 1B, A"
 
 
 class Value(Strict, kw_only=True, frozen=True):
@@ -84,6 +87,9 @@ class Computed(Strict, kw_only=True, frozen=True):
     classes: tuple[str, ...] = ()
     because: str
     refs: tuple[str, ...]
+    evidence_level: EvidenceLevel
+    strength: Strength
+    graded: str | None = None
 
 
 COMPUTED_VALUES = (Value(value="on_treatment", label="yes"),
@@ -98,6 +104,9 @@ class Line(Strict, kw_only=True, frozen=True):
     therapies: tuple[str, ...]
     because: str
     refs: tuple[str, ...]
+    evidence_level: EvidenceLevel
+    strength: Strength
+    graded: str | None = None
 
 
 class Role(Strict, kw_only=True, frozen=True):

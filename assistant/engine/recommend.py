@@ -16,11 +16,12 @@ from typing import Any
 from .disclaimer import DISCLAIMER
 from .dosing import DoseForChild, for_child
 from .explain import reasons
-from .library import Library, default_library
+from .library import KnowledgeVersion, Library, default_library
 from .pathway import (
     PLACE_TEXT,
     PLACES,
     Decision,
+    Grade,
     Note,
     PathwayResult,
     Place,
@@ -45,10 +46,12 @@ class Flag:
     action: str | None
     facts: dict[str, str]
     refs: tuple[str, ...]
+    grade: Grade
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "level": self.level, "message": self.message,
-                "action": self.action, "facts": self.facts, "refs": list(self.refs)}
+                "action": self.action, "facts": self.facts, "refs": list(self.refs),
+                **self.grade.to_json()}
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,7 @@ class Option:
     def references(self) -> list[str]:
         refs = [r for reason in self.why for r in reason.refs]
         refs += [r for n in self.excluded + self.cautions for r in n.refs]
-        refs += [r for d in self.doses for r in d.refs] if not self.excluded else []
+        refs += [r for d in self.doses for r in (*d.refs, d.via) if r] if not self.excluded else []
         refs += [r for n in self.therapy.notes for r in n.refs]
         refs += [r for e in self.therapy.evidence for r in (e.ref, e.via) if r]
         return sorted(dict.fromkeys(refs))
@@ -138,6 +141,7 @@ class Recommendation:
     ranking: tuple[Option, ...]          # every placed option, in order
     excluded: tuple[Option, ...]         # not for this child, each with its reason
     facts: Mapping[str, Any]             # the answers plus every derived fact
+    knowledge: KnowledgeVersion          # the knowledge that produced this result
     disclaimer: str = DISCLAIMER
 
     def references(self) -> list[str]:
@@ -151,7 +155,8 @@ class Recommendation:
         return next(s for s in self.steps if s.subject == subject)
 
     def to_json(self) -> dict[str, Any]:
-        return {"disclaimer": self.disclaimer, "triage": self.triage.to_json(),
+        return {"disclaimer": self.disclaimer, "knowledge": self.knowledge.to_json(),
+                "triage": self.triage.to_json(),
                 "pathway": [_step_json(s) for s in self.steps],
                 "roles": [{"role": g.id, "title": g.title, "status": g.status,
                            "why": _reason_json(g.reason),
@@ -187,7 +192,8 @@ def triage(facts: Mapping[str, Any], library: Library) -> Triage:
 
 def _triage(facts: Mapping[str, Any], library: Library, explain: bool = True) -> Triage:
     fired = [Flag(r.id, r.level, r.message, r.action,
-                  reasons(r.when, facts, library.vocabulary) if explain else {}, r.refs)
+                  reasons(r.when, facts, library.vocabulary) if explain else {}, r.refs,
+                  Grade.of(r))
              for r in library.knowledge.triage if r.when.holds(facts)]
     fired.sort(key=lambda f: LEVELS.index(f.level))
     level = fired[0].level if fired else "routine"
@@ -222,7 +228,7 @@ def _assemble(result: PathwayResult, library: Library, explain: bool) -> Recomme
             groups.append(RoleGroup(role_id, decision.title, decision.value,  # type: ignore[arg-type]
                                     decision.reason, mine))
     return Recommendation(_triage(result.facts, library, explain), result.steps, tuple(groups),
-                          ranking, excluded, result.facts)
+                          ranking, excluded, result.facts, library.version)
 
 
 # how soon a place comes: what to do now, then options, then later lines and past trials
@@ -263,7 +269,8 @@ def _number(value: Any) -> float | None:
 
 
 def _reason_json(r: Reason) -> dict[str, Any]:
-    return {"text": r.text, "facts": r.facts, "refs": list(r.refs)}
+    out = {"text": r.text, "facts": r.facts, "refs": list(r.refs)}
+    return out | (r.grade.to_json() if r.grade is not None else {})
 
 
 def _note_json(n: Note) -> dict[str, Any]:

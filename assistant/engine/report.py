@@ -13,6 +13,7 @@ from typing import Any
 
 from .explain import Vocabulary
 from .library import Library
+from .pathway import Reason
 from .recommend import Option, Recommendation, what_would_change
 from .record import answer_rows
 from .result_view import (
@@ -20,6 +21,7 @@ from .result_view import (
     SEVERITY_TEXT,
     OptionLine,
     facts_text,
+    grade_text,
     note_text,
     result_view,
     step_line,
@@ -68,7 +70,7 @@ def consult_report(rec: Recommendation, session: Session, library: Library,
             line += f" *({md_text(flag.facts)})*"
         if flag.action:
             line += f" Action: {md_text(flag.action)}"
-        out.append(line + cite(fired.refs))
+        out.append(f"{line} *[{md_text(flag.grade)}]*{cite(fired.refs)}")
     if not view.flags:
         out.append("No red flag or finding that changes the level.")
     out += [""] + _pathway(rec, cite, vocabulary)
@@ -92,10 +94,10 @@ def consult_report(rec: Recommendation, session: Session, library: Library,
                        f"{md_text(row.flag or '')} |")
     out += ["", "---", "", "# Appendix: each option in detail", ""]
     for o in rec.ranking:
-        out += _detail(o, cite, vocabulary)
+        out += _detail(o, cite, library)
     out += ["## Not for this child, in detail", ""]
     for o in rec.excluded:
-        out += _excluded_detail(o, cite, vocabulary)
+        out += _excluded_detail(o, cite, library)
     out += reference_list(cite, library)
     out += ["", "---", "", f"*{rec.disclaimer}*", ""]
     return "\n".join(out)
@@ -119,24 +121,40 @@ def option_markdown(option: Option, library: Library) -> str:
     """One option in detail (a result screen's panel): why it stands where it does, or why
     it is not for this child, then cautions, dose, evidence and its own references."""
     cite = Citations()
-    body = (_detail(option, cite, library.vocabulary) if not option.excluded
-            else _excluded_detail(option, cite, library.vocabulary))
+    body = (_detail(option, cite, library) if not option.excluded
+            else _excluded_detail(option, cite, library))
     return "\n".join(body + reference_list(cite, library))
 
 
 def reference_list(cite: Citations, library: Library) -> list[str]:
+    """The numbered references; one nobody read says which reference it is known through
+    (numbered too)."""
     refs = library.knowledge.references
-    return ["", "## References", ""] + [f"{n}. {md_text(refs[r].citation())}"
-                                         for r, n in cite.number.items()]
+    for r in list(cite.number):
+        if refs[r].via is not None:
+            cite([refs[r].via])   # type: ignore[list-item]
+    out = ["", "## References", ""]
+    for r, n in cite.number.items():
+        via = refs[r].via
+        known = f" Not read: known only as reported in [{cite.number[via]}]." if via else ""
+        out.append(f"{n}. {md_text(refs[r].citation())}{known}")
+    return out
+
+
+def _grade(reason: Reason) -> str:
+    """" *[level 4, conditional]*" after a decision, or nothing."""
+    grade = grade_text(reason)
+    return f" *[{md_text(grade)}]*" if grade else ""
 
 
 def _pathway(rec: Recommendation, cite: Citations, vocabulary: Vocabulary) -> list[str]:
     out = ["## The pathway", ""]
     out += [f"{i}. {md_text(step_line(s, vocabulary))}: {md_text(s.reason.text)}"
-            f"{cite(s.reason.refs)}" for i, s in enumerate(rec.steps, 1)]
+            f"{_grade(s.reason)}{cite(s.reason.refs)}" for i, s in enumerate(rec.steps, 1)]
     out += ["", "Roles, in order:", ""]
     out += [f"- **{md_text(g.title)}** ({ROLE_STATUS_TEXT.get(g.status, g.status)}): "
-            f"{md_text(g.reason.text)}{cite(g.reason.refs)}" for g in rec.groups]
+            f"{md_text(g.reason.text)}{_grade(g.reason)}{cite(g.reason.refs)}"
+            for g in rec.groups]
     return out
 
 
@@ -152,14 +170,17 @@ def _not_for_this_child(rec: Recommendation, cite: Citations, vocabulary: Vocabu
 
 def _provenance(library: Library, created: datetime | None) -> str:
     when = created.strftime("%Y-%m-%d %H:%M %Z").strip() if created else "date not recorded"
+    version = library.version
     return (f"*{when} · calcinosis-triage {library.app_version} · knowledge "
-            f"{library.knowledge_version} · dialog {library.dialog.id} v{library.dialog.version}*")
+            f"{version.hash} (reviewed to {version.date}) · dialog {library.dialog.id} "
+            f"v{library.dialog.version} · evidence levels: Oxford CEBM 2011, 1 best to 5*")
 
 
 def _option_item(line: OptionLine, o: Option, cite: Citations) -> str:
     because = f": {md_text(line.because)}" if line.because else ""
+    grade = f" *[{md_text(line.grade)}]*" if line.grade else ""
     return (f"{line.rank}. **{md_text(line.name)}** ({md_text(line.role.lower())}, "
-            f"{md_text(line.place)}){because}{cite(r for w in o.why for r in w.refs)}")
+            f"{md_text(line.place)}){because}{grade}{cite(r for w in o.why for r in w.refs)}")
 
 
 def _changes(changes: Sensitivity, rec: Recommendation) -> list[str]:
@@ -186,32 +207,38 @@ def _change_items(items: Iterable) -> list[str]:
     return out
 
 
-def _detail(o: Option, cite: Citations, vocabulary: Vocabulary) -> list[str]:
+def _detail(o: Option, cite: Citations, library: Library) -> list[str]:
+    vocabulary, refs = library.vocabulary, library.knowledge.references
     rank = f"{o.rank}{'=' if o.tied else ''}"
     out = [f"### {rank}. {md_text(o.therapy.name)}", "",
            f"*{md_text(o.role_title)}: {md_text(o.place_text)}*", "", "Why:"]
     for reason in o.why:
         facts = facts_text(reason, vocabulary)
         out.append(f"- {md_text(reason.text)}" + (f" *({md_text(facts)})*" if facts else "")
-                   + cite(reason.refs))
+                   + _grade(reason) + cite(reason.refs))
     out += _cautions(o, cite, vocabulary)
     if o.doses:
         out += ["", "Dose as published:"]
         for d in o.doses:
-            text = f"- {md_text(d.text)} ({md_text(d.population)}){cite(d.refs)}"
+            via = f", as reported in {md_text(refs[d.via].short())}" if d.via else ""
+            text = (f"- {md_text(d.text)} ({md_text(d.population)}{via})"
+                    f"{cite(d.refs + ((d.via,) if d.via else ()))}")
+            if d.not_to_follow:
+                text += f"; **not to be followed**: {md_text(d.not_to_follow)}"
             if d.for_child:
                 text += f"; for this child: **{md_text(d.for_child)}**"
             if d.note:
                 text += f"; {md_text(d.note)}"
             out.append(text)
-    return out + [""] + _evidence(o, cite)
+    return out + [""] + _evidence(o, cite, library)
 
 
-def _excluded_detail(o: Option, cite: Citations, vocabulary: Vocabulary) -> list[str]:
+def _excluded_detail(o: Option, cite: Citations, library: Library) -> list[str]:
+    vocabulary = library.vocabulary
     out = [f"### {md_text(o.therapy.name)} (not for this child)", "", "Because:"]
     out += [f"- {md_text(n.text(vocabulary))}{cite(n.refs)}" for n in o.excluded]
     out += _cautions(o, cite, vocabulary)
-    return out + [""] + _evidence(o, cite)
+    return out + [""] + _evidence(o, cite, library)
 
 
 def _cautions(o: Option, cite: Citations, vocabulary: Vocabulary) -> list[str]:
@@ -222,15 +249,17 @@ def _cautions(o: Option, cite: Citations, vocabulary: Vocabulary) -> list[str]:
                                 for n in ordered]
 
 
-def _evidence(o: Option, cite: Citations) -> list[str]:
-    out = [f"Evidence (Oxford CEBM level {o.therapy.evidence_level} for this use in "
+def _evidence(o: Option, cite: Citations, library: Library) -> list[str]:
+    refs = library.knowledge.references
+    out = [f"Evidence (Oxford CEBM 2011 level {o.therapy.evidence_level} for this use in "
            "children):"]
     for e in o.therapy.evidence:
         size = (f", {e.patients} patient{'s' if e.patients != 1 else ''}" if e.patients else "")
-        level = f", level {e.level}" if e.level else ""
-        via = " (as reported in the seed)" if e.via else ""
-        out.append(f"- {md_text(e.population)} ({e.design.replace('_', ' ')}{size}{level}): "
-                   f"{md_text(e.outcome)}{via}{cite((e.ref,) + ((e.via,) if e.via else ()))}")
+        graded = f"; graded {md_text(e.graded)} by the source" if e.graded else ""
+        via = f" (as reported in {md_text(refs[e.via].short())})" if e.via else ""
+        out.append(f"- {md_text(e.population)} ({e.design.replace('_', ' ')}{size}, level "
+                   f"{e.level}{graded}): {md_text(e.outcome)}{via}"
+                   f"{cite((e.ref,) + ((e.via,) if e.via else ()))}")
     if o.therapy.notes:
         out += ["", "Notes:"]
         out += [f"- {md_text(n.text)}{cite(n.refs)}" for n in o.therapy.notes]

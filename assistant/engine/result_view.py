@@ -28,6 +28,7 @@ class FlagLine:
     message: str
     action: str | None
     facts: str
+    grade: str             # "level 5, expert opinion": the evidence behind the rule
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class OptionLine:
     role: str              # the role's title
     place: str             # "first choice now", "optimise what the child is on" ...
     because: str           # the most specific reason, one line
+    grade: str             # that reason's level of evidence and strength ("" when none)
     cautions: tuple[str, ...]
 
 
@@ -45,6 +47,7 @@ class GroupView:
     title: str
     status: str            # "now", "first", "after the infection", "also", "continue only"
     because: str
+    grade: str
     options: tuple[OptionLine, ...]
 
 
@@ -53,23 +56,27 @@ class ResultView:
     headline: str                      # "URGENT: same-day hospital review"
     counts: str                        # "2 urgent · 5 soon · 1 finding"
     flags: tuple[FlagLine, ...]
-    path: tuple[str, ...]              # one line per stage: "Disease activity: active (CK 450 U/L)"
+    # one line per stage: "Disease activity: active (CK: 450 U/L) [level 2, strong]"
+    path: tuple[str, ...]
     first_steps: tuple[OptionLine, ...]
     groups: tuple[GroupView, ...]
     excluded: tuple[OptionLine, ...]
     disclaimer: str
+    knowledge: str                     # "knowledge 1a2b3c4d5e6f of 2026-11-22"
 
 
 def result_view(rec: Recommendation, vocabulary: Vocabulary) -> ResultView:
-    flags = tuple(FlagLine(f.level, f.message, f.action, vocabulary.line(f.facts))
-                  for f in rec.triage.flags)
+    flags = tuple(FlagLine(f.level, f.message, f.action, vocabulary.line(f.facts),
+                           f.grade.text()) for f in rec.triage.flags)
     groups = tuple(GroupView(g.title, ROLE_STATUS_TEXT.get(g.status, g.status), g.reason.text,
+                             grade_text(g.reason),
                              tuple(option_line(o, vocabulary) for o in g.options))
                    for g in rec.groups)
-    return ResultView(LEVEL_TEXT[rec.triage.level], counts(rec), flags,
-                      tuple(step_line(s, vocabulary) for s in rec.steps),
+    path = tuple(f"{step_line(s, vocabulary)} [{grade_text(s.reason)}]" for s in rec.steps)
+    return ResultView(LEVEL_TEXT[rec.triage.level], counts(rec), flags, path,
                       tuple(option_line(o, vocabulary) for o in rec.ranking[:3]), groups,
-                      tuple(option_line(o, vocabulary) for o in rec.excluded), rec.disclaimer)
+                      tuple(option_line(o, vocabulary) for o in rec.excluded), rec.disclaimer,
+                      f"knowledge {rec.knowledge.hash} of {rec.knowledge.date}")
 
 
 def counts(rec: Recommendation) -> str:
@@ -86,6 +93,11 @@ def step_line(step: Decision, vocabulary: Vocabulary) -> str:
     return f"{step.title}: {step.label}" + (f" ({facts})" if facts else "")
 
 
+def grade_text(reason: Reason) -> str:
+    """"level 4, conditional": the evidence level and strength behind a decision."""
+    return reason.grade.text() if reason.grade is not None else ""
+
+
 def facts_text(reason: Reason, vocabulary: Vocabulary) -> str:
     """The facts behind a decision, known ones only ("CK: 450 U/L; Weakness: Mild")."""
     known = {s: v for s, v in reason.facts.items() if v != "unknown"}
@@ -95,11 +107,12 @@ def facts_text(reason: Reason, vocabulary: Vocabulary) -> str:
 def option_line(o: Option, vocabulary: Vocabulary) -> OptionLine:
     if o.excluded:
         return OptionLine("–", o.therapy.name, o.role_title, "not for this child",
-                          o.excluded[0].message, tuple(note_text(n, vocabulary)
-                                                       for n in o.excluded[1:]))
+                          o.excluded[0].message, "", tuple(note_text(n, vocabulary)
+                                                           for n in o.excluded[1:]))
     rank = f"{o.rank}{'=' if o.tied else ''}"
-    because = o.why[-1].text if o.why else ""
-    return OptionLine(rank, o.therapy.name, o.role_title, o.place_text, because,
+    because = o.why[-1] if o.why else None
+    return OptionLine(rank, o.therapy.name, o.role_title, o.place_text,
+                      because.text if because else "", grade_text(because) if because else "",
                       tuple(note_text(n, vocabulary) for n in o.cautions
                             if n.severity != "minor" and not n.missing))
 

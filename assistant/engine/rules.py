@@ -8,7 +8,7 @@ on immunosuppression ...).
 from __future__ import annotations
 
 from .conditions import Condition
-from .schema import Level, Strict
+from .schema import EvidenceLevel, Level, Strength, Strict
 
 LEVELS: tuple[Level, ...] = ("urgent", "soon", "routine")   # most severe first
 LEVEL_TEXT: dict[Level, str] = {"urgent": "URGENT: same-day hospital review",
@@ -23,3 +23,6 @@ class TriageRule(Strict, kw_only=True, frozen=True):
     message: str
     action: str | None = None
     refs: tuple[str, ...]
+    evidence_level: EvidenceLevel    # Oxford CEBM 2011 level of the evidence behind the rule
+    strength: Strength
+    graded: str | None = None

@@ -1,10 +1,13 @@
 """Typed shapes of the knowledge files. YAML is converted into these once, at load.
 
-Every clinical statement carries ``refs``: ids from ``knowledge/references.yaml``.
+Every clinical statement carries ``refs``: ids from ``knowledge/references.yaml``. Every
+decision row (pathway tables, fit tables, triage rules) carries the level of the evidence
+behind it (Oxford CEBM 2011, 1 best .. 5) and the strength of what it recommends.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -21,30 +24,66 @@ Positive = Annotated[float, msgspec.Meta(gt=0)]
 Count = Annotated[int, msgspec.Meta(gt=0)]
 
 
+# --- grading ----------------------------------------------------------------------------
+
+# Oxford CEBM 2011 levels of evidence, 1 (best) .. 5 (mechanism-based reasoning, opinion)
+EvidenceLevel = Literal[1, 2, 3, 4, 5]
+# strength of a recommendation: a guideline or consensus recommends it (strong) or suggests
+# it (conditional); or it is the project's own judgement (expert_opinion). See README.
+Strength = Literal["strong", "conditional", "expert_opinion"]
+STRENGTH_TEXT: dict[str, str] = {"strong": "strong", "conditional": "conditional",
+                                 "expert_opinion": "expert opinion"}
+
+
+class Review(Strict, kw_only=True, frozen=True):
+    """When a file of clinical logic was last reviewed, and when it must be again."""
+
+    reviewed: date
+    review_by: date
+
+    def __post_init__(self) -> None:
+        if self.review_by <= self.reviewed:
+            raise ValueError("review_by must be after reviewed")
+
+
 # --- references ---------------------------------------------------------------------------
 
-ReferenceKind = Literal["seed", "article", "review", "consensus", "survey", "monograph", "web"]
+# what kind of source a reference is: a primary study (trial, cohort, series, case report,
+# survey), a review, a guideline or a consensus statement, a regulator's or manufacturer's
+# label, a recognised formulary or drug compendium, a secondary web page (cited only where
+# nothing better was found), one of the two seed case reports, or no source at all (a
+# placeholder that marks a statement as unsourced)
+SourceKind = Literal["primary_study", "review", "guideline", "consensus", "label", "formulary",
+                     "secondary", "seed", "unsourced"]
 
 
 class Reference(Strict, kw_only=True, frozen=True):
     id: str
-    kind: ReferenceKind
+    source: SourceKind
     authors: tuple[str, ...] = ()
     year: int | None = None
-    title: str
+    title: str | None = None          # the title as published, only when it was seen
+    described_as: str | None = None   # what the source is, when its title was not seen
     journal: str | None = None
     volume: str | None = None
     pages: str | None = None
     doi: str | None = None
     pmid: str | None = None
     url: str | None = None
+    via: str | None = None            # not read: known only as reported in this reference
     confirmed: bool
     note: str | None = None
 
+    def __post_init__(self) -> None:
+        if (self.title is None) == (self.described_as is None):
+            raise ValueError("give either title (as published) or described_as (title not seen)")
+
     def citation(self) -> str:
-        """Vancouver-style: "Authors. Title. Journal Year;Volume:Pages." and its ids."""
+        """Vancouver-style: "Authors. Title. Journal Year;Volume:Pages." and its ids. A
+        title that was not seen is shown in brackets as a description."""
         authors = ", ".join(self.authors[:3]) + (", et al" if len(self.authors) > 3 else "")
-        parts = [p.rstrip(".") for p in (authors, self.title) if p]
+        title = self.title or f"[{self.described_as.rstrip('.')}; title not seen]"  # type: ignore[union-attr]
+        parts = [p.rstrip(".") for p in (authors, title) if p]
         where = " ".join(p for p in (self.journal, str(self.year) if self.year else None) if p)
         if self.volume and self.pages:
             where += f";{self.volume}:{self.pages}"
@@ -57,9 +96,18 @@ class Reference(Strict, kw_only=True, frozen=True):
             text += f" doi:{self.doi}"
         if self.pmid:
             text += f" PMID {self.pmid}"
+        if self.source == "secondary":
+            text += " [secondary source]"
         if not self.confirmed:
             text += " [unconfirmed citation]"
         return text
+
+    def short(self) -> str:
+        """"Khadija 2021": the first author's surname and the year, else the title."""
+        if self.authors:
+            name = self.authors[0].split()[0] if " " in self.authors[0] else self.authors[0]
+            return f"{name} {self.year}" if self.year else name
+        return (self.title or self.described_as or self.id).split(":")[0]
 
 
 class FitRow(Strict, kw_only=True, frozen=True):
@@ -70,6 +118,9 @@ class FitRow(Strict, kw_only=True, frozen=True):
     then: Literal["preferred", "suited", "unsuited", "absent"]
     because: str
     refs: tuple[str, ...]
+    evidence_level: EvidenceLevel
+    strength: Strength
+    graded: str | None = None        # the source's own grading, e.g. "SHARE 1B, A"
 
 
 # --- therapies ----------------------------------------------------------------------------
@@ -108,7 +159,14 @@ class Dose(Strict, kw_only=True, frozen=True):
     text: str
     population: str
     refs: tuple[str, ...]
+    via: str | None = None           # the seed (or review) through which the dose was read
     numbers: DoseNumbers | None = None
+    # why a published dose must not be followed (it is shown, never computed for a child)
+    not_to_follow: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.not_to_follow is not None and self.numbers is not None:
+            raise ValueError("a dose not to be followed has no numbers to compute")
 
 
 class Evidence(Strict, kw_only=True, frozen=True):
@@ -118,7 +176,8 @@ class Evidence(Strict, kw_only=True, frozen=True):
     patients: Count | None = None
     population: str
     outcome: str
-    level: str | None = None        # e.g. "IV" as graded by a systematic review
+    level: EvidenceLevel            # Oxford CEBM 2011 level of this study for this claim
+    graded: str | None = None       # the source's own grading, e.g. "IV (modified Oxford CEBM)"
 
 
 class Caution(Strict, kw_only=True, frozen=True):
@@ -157,6 +216,15 @@ class Therapy(Strict, kw_only=True, frozen=True):
     time_to_response: Sourced | None = None
     cautions: tuple[Caution, ...] = ()
     notes: tuple[Sourced, ...] = ()   # disagreements, seed errors, context
+    reviewed: date
+    review_by: date
+
+    def __post_init__(self) -> None:
+        self.review  # noqa: B018 - validates the dates
+
+    @property
+    def review(self) -> Review:
+        return Review(reviewed=self.reviewed, review_by=self.review_by)
 
 
 # --- labs ---------------------------------------------------------------------------------

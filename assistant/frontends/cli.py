@@ -6,8 +6,12 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..engine.errors import TriageError
+
+if TYPE_CHECKING:
+    from ..engine.check import Findings
 from .text import dumps, literal, result_lines
 
 
@@ -125,11 +129,14 @@ def _replay(root: Path | None, file: Path, as_json: bool, strict: bool,
     return 0
 
 
-def _report_check(problems: list[str]) -> int:
-    for problem in problems:
+def _report_check(findings: Findings) -> int:
+    for warning in findings.warnings:
+        print(f"warning: {literal(warning)}", file=sys.stderr)
+    for problem in findings.problems:
         print(literal(problem), file=sys.stderr)
-    if problems:
-        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+    if findings.problems:
+        print(f"{len(findings.problems)} problem(s) found", file=sys.stderr)
         return 1
-    print("knowledge and dialogs: no problems found")
+    print("knowledge and dialogs: no problems found"
+          + (f" ({len(findings.warnings)} warning(s))" if findings.warnings else ""))
     return 0

@@ -32,20 +32,23 @@ def result_lines(view: ResultView) -> list[str]:
     by role and what is not for this child."""
     out = [f"\nTriage: {view.headline} ({view.counts})"]
     for flag in view.flags:
-        out.append(f"  [{flag.level}] {literal(flag.message)}")
+        out.append(f"  [{flag.level}] {literal(flag.message)} ({flag.grade})")
         if flag.action:
             out.append(f"      → {literal(flag.action)}")
     out.append("\nThe pathway:")
     out += [f"  {i}. {literal(line)}" for i, line in enumerate(view.path, 1)]
     out.append("\nFirst steps:")
-    out += [f"  {o.rank}. {literal(o.name)} ({literal(o.place)})" for o in view.first_steps]
+    out += [f"  {o.rank}. {literal(o.name)} ({literal(o.place)}) [{o.grade}]"
+            for o in view.first_steps]
     for group in view.groups:
-        out.append(f"\n{literal(group.title)} ({group.status}): {literal(group.because)}")
+        out.append(f"\n{literal(group.title)} ({group.status}): {literal(group.because)} "
+                   f"[{group.grade}]")
         for o in group.options:
             out.append(f"  {o.rank:>3} {literal(o.name)}: {literal(o.place)}")
             out += [f"        ! {literal(c)}" for c in o.cautions]
     if view.excluded:
         out.append("\nNot for this child:")
         out += [f"  {literal(o.name)}: {literal(o.because)}" for o in view.excluded]
-    out.append(f"\n{view.disclaimer}")
+    out.append(f"\n{view.disclaimer}\nEvidence levels: Oxford CEBM 2011 (1 best .. 5); "
+               f"{view.knowledge}")
     return out

@@ -18,3 +18,14 @@ def test_check_command_exits_non_zero_with_the_message(root_copy):
 def test_check_is_clean_on_the_shipped_base():
     result = run_triage("check")
     assert result.returncode == 0, result.stderr
+
+
+def test_an_overdue_review_warns_and_still_exits_zero(root_copy):
+    path = root_copy / "knowledge" / "therapies" / "probenecid.yaml"
+    replace_in(path, "reviewed: 2026-11-22\nreview_by: 2027-11-22",
+               "reviewed: 2024-11-01\nreview_by: 2025-11-01")
+    result = run_triage("--root", str(root_copy), "check")
+    assert result.returncode == 0, result.stderr
+    assert "warning: knowledge/therapies/probenecid.yaml: review overdue (reviewed 2024-11-01, " \
+           "review by 2025-11-01)" in result.stderr
+    assert "(1 warning(s))" in result.stdout

@@ -29,8 +29,10 @@ def test_report_leads_with_a_summary_then_the_appendix(library):
                         "# Appendix: each option in detail", "## Not for this child, in detail",
                         "## References"]
     assert text.count("Decision support for clinicians, not a prescription") == 2
+    version = library.version
     assert f"*2026-11-22 09:30 UTC · calcinosis-triage {library.app_version} · knowledge " \
-           f"{library.knowledge_version} · dialog triage v2*" in text
+           f"{version.hash} (reviewed to {version.date}) · dialog triage v2 · evidence levels: " \
+           "Oxford CEBM 2011, 1 best to 5*" in text
     # the answers as typed, with the lab flag against the child's reference range
     assert "| Serum calcium (total)? | 8.78 mg/dL | low (reference 8.8–10.8 mg/dL) |" in text
     assert "- **ACTH (corticotropin" in text and "osteoporosis" in text

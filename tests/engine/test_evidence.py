@@ -1,0 +1,91 @@
+"""Graded evidence and review dates: every rule carries a level and a strength, the result
+and the report show them, and each file of clinical logic is dated and checked for review."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from assistant.engine.check import check
+from tests.engine.test_load_errors import problems
+from tests.support.files import line_of, replace_in
+from tests.support.recommending import from_seed, option
+
+
+def test_a_row_without_a_level_fails_with_its_place(root_copy):
+    roles = root_copy / "knowledge" / "pathway" / "roles.yaml"
+    text = roles.read_text()
+    start = text.index("      - id: infection_present")
+    cut = text.index("        evidence_level: 5\n", start)
+    roles.write_text(text[:cut] + text[cut + len("        evidence_level: 5\n"):])
+    message = problems(root_copy)
+    assert f"knowledge/pathway/roles.yaml:{line_of(roles, '- id: infection_present')}: " \
+           "roles[0].status[0]: Object missing required field 'evidence_level'" in message
+
+
+def test_an_unknown_strength_is_refused(root_copy):
+    triage = root_copy / "knowledge" / "triage.yaml"
+    text = triage.read_text()
+    start = text.index("  - id: dysphagia")
+    at = text.index("    strength: expert_opinion", start)
+    old = "    strength: expert_opinion"
+    triage.write_text(text[:at] + "    strength: very_strong" + text[at + len(old):])
+    message = problems(root_copy)
+    assert f"knowledge/triage.yaml:{line_of(triage, 'very_strong')}: rules[1].strength:" in message
+
+
+def test_a_missing_review_date_fails_the_check(root_copy):
+    path = root_copy / "knowledge" / "therapies" / "colchicine.yaml"
+    replace_in(path, "review_by: 2027-11-22\n", "")
+    found = check(root_copy).problems
+    assert any("knowledge/therapies/colchicine.yaml:1: Object missing required field 'review_by'"
+               in p for p in found)
+    table = root_copy / "knowledge" / "pathway" / "stages.yaml"
+    replace_in(table, "reviewed: 2026-11-22\n", "")
+    assert any("knowledge/pathway/stages.yaml:" in p and "'reviewed'" in p
+               for p in check(root_copy).problems)
+
+
+def test_review_by_must_follow_reviewed(root_copy):
+    path = root_copy / "knowledge" / "labs.yaml"
+    replace_in(path, "review_by: 2027-11-22", "review_by: 2025-01-01")
+    assert f"knowledge/labs.yaml:{line_of(path, 'reviewed:')}: review_by must be after reviewed" \
+        in problems(root_copy)
+
+
+def test_an_overdue_review_is_a_warning_not_a_failure(root_copy):
+    path = root_copy / "knowledge" / "therapies" / "probenecid.yaml"
+    replace_in(path, "reviewed: 2026-11-22\nreview_by: 2027-11-22",
+               "reviewed: 2025-11-01\nreview_by: 2026-11-01")
+    found = check(root_copy, today=date(2026, 11, 22))
+    assert found.problems == []
+    assert found.warnings == ["knowledge/therapies/probenecid.yaml: review overdue (reviewed "
+                              "2025-11-01, review by 2026-11-01)"]
+    assert check(root_copy, today=date(2026, 10, 1)).warnings == []
+
+
+def test_every_decision_in_the_json_carries_its_grade(library):
+    data = from_seed(library, "rh").to_json()
+    reasons = [s["why"] for s in data["pathway"]] + [r["why"] for r in data["roles"]]
+    reasons += [w for o in data["ranking"] for w in o["why"]]
+    assert reasons and all(r["evidence_level"] in range(1, 6) for r in reasons)
+    assert all(r["strength"] in ("strong", "conditional", "expert_opinion") for r in reasons)
+    assert all({"evidence_level", "strength", "graded"} <= set(f) for f in data["triage"]["flags"])
+    active = next(r for r in data["roles"] if r["role"] == "disease_control")["why"]
+    assert (active["evidence_level"], active["strength"]) == (5, "expert_opinion")
+
+
+def test_the_result_carries_the_knowledge_version_and_date(library):
+    rec = from_seed(library, "sara")
+    assert rec.to_json()["knowledge"] == {"version": library.knowledge_version,
+                                          "date": library.version.date}
+    newest = max(r.reviewed for r in library.knowledge.reviews.values())
+    assert library.version.date == newest.isoformat()
+
+
+def test_the_report_shows_levels_strengths_and_the_sources_own_grade(library):
+    from assistant.engine.report import option_markdown
+
+    rec = from_seed(library, "laila")
+    text = option_markdown(option(rec, "methotrexate"), library)
+    assert "*[level 2, strong; SHARE 1B, A]*" in text
+    assert "(consensus, level 2; graded SHARE 1B, A by the source)" in text
