@@ -32,6 +32,13 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--report", type=Path, metavar="PATH",
                      help="also write the Markdown consult report to PATH")
     sub.add_parser("check", help="validate the knowledge base and dialogs")
+    kbdiff = sub.add_parser("kb-diff", help="replay every case under two knowledge bases and "
+                                            "show what changed (exit 1 when something did)")
+    kbdiff.add_argument("old", metavar="OLD",
+                        help="a folder with knowledge/ and dialogs/, or a git revision")
+    kbdiff.add_argument("new", nargs="?", metavar="NEW",
+                        help="the same (default: --root, else this working tree)")
+    kbdiff.add_argument("--json", action="store_true", help="one JSON object per change")
     cases = sub.add_parser("cases", help="run the clinical case corpus: each case's expected "
                                          "properties against the engine")
     cases.add_argument("folders", nargs="*", type=Path, metavar="FOLDER",
@@ -64,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
             from ..engine.check import check
 
             return _report_check(check(args.root))
+        if args.command == "kb-diff":
+            from .kbdiff_command import run as run_kbdiff
+
+            return run_kbdiff(args.old, args.new, args.root, args.json, sys.stdout, sys.stderr)
         if args.command == "cases":
             from .cases_command import run as run_cases
 
