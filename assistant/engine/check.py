@@ -4,8 +4,8 @@ Loading rejects bad YAML, unknown fields and ids, dangling jumps, backward jumps
 path ends) and conditions on questions not yet asked. This adds: questions no path can
 reach, jump rules that can never fire, decision tables that are incomplete, conflicting or
 have dead rows (``tablecheck``), statements without references, references nobody cites,
-and cases whose answers do not replay cleanly; and it warns about files of clinical logic
-whose review date has passed (``audit``).
+citations of copies instead of sources (``audit``), and cases whose answers do not replay
+cleanly; and it warns about files of clinical logic whose review date has passed.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from . import yamlfile
-from .audit import overdue
+from .audit import overdue, source_problems, via_problems
 from .dialog import END, Dialog
 from .errors import LoadError, TriageError
 from .knowledge import Knowledge, default_root
@@ -54,6 +54,7 @@ def check(root: Path | None = None, today: date | None = None) -> Findings:
                                      "is missing"])
     knowledge = library.knowledge
     problems += missing_refs(knowledge) + unused_references(knowledge)
+    problems += source_problems(knowledge) + via_problems(knowledge)
     problems += [str(p) for report in check_tables(library) for p in report.problems]
     problems += case_problems(library)
     return Findings(problems, overdue(knowledge, today or date.today()))
