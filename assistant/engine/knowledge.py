@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -48,7 +49,6 @@ class Knowledge:
     lexicon: Lexicon
     words: TreatmentWords            # the words of a treatment line that are not drugs
     labs: dict[str, Lab]
-    cases: dict[str, Case]
     triage: tuple[TriageRule, ...]
     pathway: Pathway
     # where each record was defined, for located messages in later checks
@@ -60,6 +60,12 @@ class Knowledge:
         """"file:line" where a record was defined."""
         file, line = self.origins[(table, key)]
         return f"{file}:{line}" if line else file
+
+    @cached_property
+    def cases(self) -> dict[str, Case]:
+        """The published cases (the study library and the case corpus), read and checked
+        on first use: a consult does not need them."""
+        return load_cases(self)
 
     def citations(self) -> Iterator[Citation]:
         return citations(self.therapies, self.labs, self.cases, self.lexicon, self.triage,
@@ -188,7 +194,6 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
     therapies = c.one_per_file(base / "therapies", Therapy, "therapy")
     for therapy in therapies.values():
         c.reviews[c.origins[("therapy", therapy.id)][0]] = therapy.review
-    cases = c.one_per_file(base / "cases", Case, "case")
     lexicon = Lexicon(drugs=())
     located = c.load(base / "drugs.yaml")
     if located is not None:
@@ -215,12 +220,28 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
                                     "triage rule").values())
     pathway = _load_pathway(c, base / "pathway")
     if not c.problems and pathway is not None:  # cross-checks of a half-read base only add noise
-        _check_ids(c, references, therapies, labs, cases, lexicon, triage, pathway)
+        _check_ids(c, references, therapies, labs, lexicon, triage, pathway)
         _check_pathway(c, pathway, therapies, lexicon)
     if c.problems or pathway is None:
         raise LoadError(c.problems)
-    return Knowledge(root, references, therapies, lexicon, words, labs, cases, triage, pathway,
+    return Knowledge(root, references, therapies, lexicon, words, labs, triage, pathway,
                      c.origins, dict(sorted(c.reviews.items())))
+
+
+def load_cases(knowledge: Knowledge) -> dict[str, Case]:
+    """Every file of ``knowledge/cases``, checked against the knowledge it cites."""
+    c = _Collector(knowledge.root)
+    cases = c.one_per_file(knowledge.root / "knowledge" / "cases", Case, "case")
+    if not c.problems:
+        for cit in case_citations(cases):
+            for ref in cit.refs:
+                if ref not in knowledge.references:
+                    c.fault(cit.table, cit.key, cit.field, f"unknown reference '{ref}'")
+        _check_case_therapies(c, cases, knowledge.therapies)
+    if c.problems:
+        raise LoadError(c.problems)
+    knowledge.origins.update(c.origins)
+    return cases
 
 
 def _path(field: str) -> tuple[str | int, ...]:
@@ -300,12 +321,7 @@ def citations(therapies: dict[str, Therapy], labs: dict[str, Lab], cases: dict[s
             yield Citation("therapy", t.id, f"fit[{i}]", row.refs)
     for lab in labs.values():
         yield Citation("lab", lab.id, "refs", lab.refs)
-    for case in cases.values():
-        yield Citation("case", case.id, "ref", (case.ref,))
-        for i, note in enumerate(case.notes):
-            yield Citation("case", case.id, f"notes[{i}]", note.refs)
-        if case.expect is not None:
-            yield Citation("case", case.id, "expect", case.expect.refs)
+    yield from case_citations(cases)
     for drug in lexicon.drugs:
         yield Citation("drug", drug.name, "refs", drug.refs, required=False)
     for rule in triage:
@@ -320,9 +336,18 @@ def citations(therapies: dict[str, Therapy], labs: dict[str, Lab], cases: dict[s
             yield Citation("role", role.id, f"lines[{i}]", line.refs)
 
 
-def _check_ids(c: _Collector, references: dict, therapies: dict, labs: dict, cases: dict,
+def case_citations(cases: dict[str, Case]) -> Iterator[Citation]:
+    for case in cases.values():
+        yield Citation("case", case.id, "ref", (case.ref,))
+        for i, note in enumerate(case.notes):
+            yield Citation("case", case.id, f"notes[{i}]", note.refs)
+        if case.expect is not None:
+            yield Citation("case", case.id, "expect", case.expect.refs)
+
+
+def _check_ids(c: _Collector, references: dict, therapies: dict, labs: dict,
                lexicon: Lexicon, triage: tuple[TriageRule, ...], pathway: Pathway) -> None:
-    for cit in citations(therapies, labs, cases, lexicon, triage, pathway):
+    for cit in citations(therapies, labs, {}, lexicon, triage, pathway):
         for ref in cit.refs:
             if ref not in references:
                 c.fault(cit.table, cit.key, cit.field, f"unknown reference '{ref}'")
@@ -351,18 +376,6 @@ def _check_ids(c: _Collector, references: dict, therapies: dict, labs: dict, cas
                 c.fault("lab", lab.id, f"reference[{i}]", "age_from must be below age_to")
             if band.low is not None and band.high is not None and band.low > band.high:
                 c.fault("lab", lab.id, f"reference[{i}]", "low is above high")
-    for case in cases.values():
-        for field, actions in (("done", case.done), ("recommended", case.recommended)):
-            for i, action in enumerate(actions):
-                if action.therapy is not None and action.therapy not in therapies:
-                    c.fault("case", case.id, f"{field}[{i}].therapy", f"unknown therapy '{action.therapy}'")
-        for i, therapy in enumerate(case.authors_choice):
-            if therapy not in therapies:
-                c.fault("case", case.id, f"authors_choice[{i}]", f"unknown therapy '{therapy}'")
-        if case.expect is not None:
-            for field, therapy in expectation_therapies(case.expect):
-                if therapy not in therapies:
-                    c.fault("case", case.id, f"expect.{field}", f"unknown therapy '{therapy}'")
     names = {d.name for d in lexicon.drugs}
     class_ids = [cls.id for cls in lexicon.classes]
     for dup in sorted({x for x in class_ids if class_ids.count(x) > 1}):
@@ -375,6 +388,22 @@ def _check_ids(c: _Collector, references: dict, therapies: dict, labs: dict, cas
         for member in cls.members:
             if member not in names:
                 c.fault("drug class", cls.id, "members", f"unknown member drug '{member}'")
+
+
+def _check_case_therapies(c: _Collector, cases: dict[str, Case],
+                          therapies: dict[str, Therapy]) -> None:
+    for case in cases.values():
+        for field, actions in (("done", case.done), ("recommended", case.recommended)):
+            for i, action in enumerate(actions):
+                if action.therapy is not None and action.therapy not in therapies:
+                    c.fault("case", case.id, f"{field}[{i}].therapy", f"unknown therapy '{action.therapy}'")
+        for i, therapy in enumerate(case.authors_choice):
+            if therapy not in therapies:
+                c.fault("case", case.id, f"authors_choice[{i}]", f"unknown therapy '{therapy}'")
+        if case.expect is not None:
+            for field, therapy in expectation_therapies(case.expect):
+                if therapy not in therapies:
+                    c.fault("case", case.id, f"expect.{field}", f"unknown therapy '{therapy}'")
 
 
 def expectation_therapies(expect: Expectation) -> Iterator[tuple[str, str]]:

@@ -107,15 +107,11 @@ def default_library() -> Library:
 
 
 def _cross_problems(knowledge: Knowledge, dialog: Dialog) -> list[Problem]:
-    """Knowledge that reads facts must name questions (and options) the dialog has."""
+    """Knowledge that reads facts must name questions (and options) the dialog has. (Cases,
+    read on first use, are replayed strictly by ``triage check``.)"""
     out: list[Problem] = []
     for table, key, field, cond in knowledge.conditions():
         file, line = knowledge.origins[(table, key)]
         for message in condition_problems(cond, dialog.questions):
             out.append(Problem(file, line, f"{key}.{field}", message))
-    for case in knowledge.cases.values():
-        file, line = knowledge.origins[("case", case.id)]
-        for key in case.answers:
-            if key not in dialog.questions:
-                out.append(Problem(file, line, f"{case.id}.answers.{key}", f"unknown question '{key}'"))
     return out

@@ -8,8 +8,10 @@ and its error path is mapped back to that line, so a bad file is reported as
 
 from __future__ import annotations
 
+import copy
 import math
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -83,7 +85,11 @@ MAX_DIGITS = 15                # digits of an integer: more is no measurement or
 
 _BOMS = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe": "UTF-16",
          b"\xfe\xff": "UTF-16"}
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
+_NO_KEY = object()        # a mapping waiting for its next key
 
 
 def load(path: Path, root: Path | None = None) -> Located:
@@ -121,9 +127,10 @@ def parse(text: str, shown: str) -> Located:
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#")
                                for ln in text.splitlines()):
         raise LoadError([Problem(shown, 1, "", "the file is empty")])
+    builder = _Builder(shown)
     try:
-        _scan(text, shown)
-        node = yaml.compose(text, Loader=_Loader)
+        for event in yaml.parse(text, Loader=_Loader):
+            builder.feed(event)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at = mark.line + 1 if mark is not None else None
@@ -134,112 +141,184 @@ def parse(text: str, shown: str) -> Located:
         raise LoadError([Problem(shown, line, "", f"invalid YAML: {exc.reason}")]) from None
     except yaml.YAMLError as exc:
         raise LoadError([Problem(shown, None, "", f"invalid YAML: {exc}")]) from None
-    lines: dict[PathKey, int] = {}
-    problems: list[Problem] = []
-    builder = _Builder(shown, lines, problems)
-    try:
-        data = None if node is None else builder.build(node, ())
-    except _TooBig as exc:
-        raise LoadError([Problem(shown, exc.line, "", f"more than {MAX_VALUES:,} values once "
-                                                      "aliases are expanded")]) from None
-    if problems:
-        raise LoadError(problems)
-    return Located(shown, data, lines)
+    if builder.problems:
+        raise LoadError(builder.problems)
+    return Located(shown, builder.data, builder.lines)
 
 
-def _scan(text: str, shown: str) -> None:
-    """Check the event stream before anything is built: nesting depth, the number of
-    aliases, and explicit tags (only the plain types YAML infers are accepted)."""
-    depth = aliases = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        assert event.start_mark is not None   # the parser marks every event
-        line = event.start_mark.line + 1
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise LoadError([Problem(shown, line, "", f"nested more than {MAX_DEPTH} levels deep")])
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
-        elif isinstance(event, yaml.AliasEvent):
-            aliases += 1
-            if aliases > MAX_ALIASES:
-                raise LoadError([Problem(shown, line, "", f"more than {MAX_ALIASES} aliases")])
-        tag = getattr(event, "tag", None)
-        implicit = getattr(event, "implicit", True)
-        if tag is not None and not (implicit is True or (isinstance(implicit, tuple) and any(implicit))):
-            raise LoadError([Problem(shown, line, "", f"explicit tags such as '{tag}' are not "
-                                                      "accepted: write the plain value")])
+@dataclass
+class _Frame:
+    """A mapping or sequence being read: its value so far, where it is, its size."""
 
-
-class _TooBig(Exception):
-    def __init__(self, line: int) -> None:
-        self.line = line
+    value: dict[Any, Any] | list[Any]
+    path: PathKey
+    anchor: str | None
+    size: int = 1                    # values inside, aliases counted expanded
+    key: Any = _NO_KEY               # a mapping's key waiting for its value
+    skip: bool = False               # the key was refused: drop its value
 
 
 class _Builder:
-    """Turns a composed node tree into plain data, recording each value's line. Shared
-    (aliased) nodes are built each time they are used, within a budget of values; an
-    alias inside the value it names is refused."""
+    """Builds plain data from the parser's events with an explicit stack (no recursion, so
+    no depth limit but ours), recording each value's line. Refuses, located: nesting over
+    MAX_DEPTH, explicit tags, merge keys, non-scalar or duplicate keys, an alias inside the
+    value it names, more than MAX_VALUES values once aliases are expanded, integers over
+    MAX_DIGITS digits and non-finite numbers."""
 
-    def __init__(self, shown: str, lines: dict[PathKey, int], problems: list[Problem]):
-        self.shown, self.lines, self.problems = shown, lines, problems
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.lines: dict[PathKey, int] = {}
+        self.problems: list[Problem] = []
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}    # name -> (value, expanded size)
+        self.open_anchors: set[str] = set()
+        self.data: Any = None
+        self.total = 0
+        self.aliases = 0
+        self.documents = 0
+        self.resolver = yaml.resolver.Resolver()
         self.constructor = yaml.constructor.SafeConstructor()
-        self.built = 0
-        self.open: set[int] = set()    # nodes being built (an alias to one of them is a cycle)
+        self.tags: dict[str, str] = {}                     # plain scalar -> resolved tag
 
-    def fault(self, node: yaml.Node, path: PathKey, message: str) -> None:
-        self.problems.append(Problem(self.shown, node.start_mark.line + 1, format_path(path), message))
+    def fault(self, line: int, path: PathKey, message: str) -> None:
+        self.problems.append(Problem(self.shown, line, format_path(path), message))
 
-    def build(self, node: yaml.Node, path: PathKey) -> Any:
-        self.built += 1
-        if self.built > MAX_VALUES:
-            raise _TooBig(node.start_mark.line + 1)
-        self.lines[path] = node.start_mark.line + 1
-        if id(node) in self.open:
-            self.fault(node, path, "an alias refers to the value that contains it")
-            return None
-        if isinstance(node, yaml.MappingNode):
-            self.open.add(id(node))
-            out: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    self.fault(key_node, path, "YAML merge keys ('<<') are not supported")
-                    continue
-                key = self.scalar(key_node, path)
-                if not isinstance(key, (str, int, float, bool)):
-                    self.fault(key_node, path, "mapping keys must be plain scalars")
-                    continue
-                key = key if isinstance(key, str) else str(key).lower()
-                if key in out:
-                    self.fault(key_node, path + (key,), "duplicate key")
-                    continue
-                out[key] = self.build(value_node, path + (key,))
-            self.open.discard(id(node))
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            self.open.add(id(node))
-            items = [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-            self.open.discard(id(node))
-            return items
-        return self.scalar(node, path)
+    def stop(self, line: int, message: str) -> None:
+        raise LoadError([*self.problems, Problem(self.shown, line, "", message)])
 
-    def scalar(self, node: yaml.Node, path: PathKey) -> Any:
-        if not isinstance(node, yaml.ScalarNode):
-            return None
-        if node.tag == _TIMESTAMP:
-            return node.value          # a date stays the text written
-        if node.tag == "tag:yaml.org,2002:int" and \
-                sum(c.isdigit() for c in node.value) > MAX_DIGITS:
-            self.fault(node, path, f"a number with more than {MAX_DIGITS} digits")
+    def feed(self, event: yaml.Event) -> None:
+        line = event.start_mark.line + 1 if event.start_mark else 0
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                self.stop(line, "expected one YAML document, found more")
+            return
+        if not isinstance(event, (yaml.NodeEvent, yaml.CollectionEndEvent)):
+            return
+        self._refuse_explicit_tag(event, line)
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if len(self.stack) >= MAX_DEPTH:
+                self.stop(line, f"nested more than {MAX_DEPTH} levels deep")
+            path = self._child_path(line)
+            value: dict[Any, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
+            self.stack.append(_Frame(value, path, event.anchor))
+            if event.anchor:
+                self.open_anchors.add(event.anchor)
+            self._count(1, line)
+            return
+        if isinstance(event, yaml.CollectionEndEvent):
+            frame = self.stack.pop()
+            if frame.anchor:
+                self.open_anchors.discard(frame.anchor)
+                self.anchors[frame.anchor] = (frame.value, frame.size)
+            self._deliver(frame.value, frame.size, line, scalar=False)
+            return
+        if isinstance(event, yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                self.stop(line, f"more than {MAX_ALIASES} aliases")
+            name = event.anchor or ""
+            if name in self.open_anchors:
+                self.fault(line, self._child_path(line), "an alias refers to the value that contains it")
+                self._deliver(None, 1, line, scalar=True)
+                return
+            if name not in self.anchors:
+                self.stop(line, f"invalid YAML: found undefined alias '{name}'")
+            shared, size = self.anchors[name]
+            self._count(size, line)
+            self._deliver(copy.deepcopy(shared), size, line, scalar=not isinstance(shared, (dict, list)))
+            return
+        assert isinstance(event, yaml.ScalarEvent)
+        self._count(1, line)
+        value = self._scalar(event, line)
+        if event.anchor:
+            self.anchors[event.anchor] = (value, 1)
+        self._deliver(value, 1, line, scalar=True, tag=self._tag(event))
+
+    def _refuse_explicit_tag(self, event: yaml.Event, line: int) -> None:
+        tag = getattr(event, "tag", None)
+        implicit = getattr(event, "implicit", True)
+        if tag is not None and not (implicit is True or (isinstance(implicit, tuple) and any(implicit))):
+            self.stop(line, f"explicit tags such as '{tag}' are not accepted: write the plain value")
+
+    def _count(self, size: int, line: int) -> None:
+        self.total += size
+        for frame in self.stack:
+            frame.size += size
+        if self.total > MAX_VALUES:
+            self.stop(line, f"more than {MAX_VALUES:,} values once aliases are expanded")
+
+    def _child_path(self, line: int) -> PathKey:
+        """Where the next value goes, its line recorded."""
+        if not self.stack:
+            path: PathKey = ()
+        else:
+            frame = self.stack[-1]
+            if isinstance(frame.value, list):
+                path = frame.path + (len(frame.value),)
+            elif frame.key is _NO_KEY:
+                path = frame.path           # a key being read: located at its mapping
+            else:
+                path = frame.path + (frame.key,)
+        self.lines.setdefault(path, line)
+        return path
+
+    def _deliver(self, value: Any, size: int, line: int, *, scalar: bool,
+                 tag: str | None = None) -> None:
+        if not self.stack:
+            self.lines.setdefault((), line)
+            self.data = value
+            return
+        frame = self.stack[-1]
+        if isinstance(frame.value, list):
+            self.lines.setdefault(frame.path + (len(frame.value),), line)
+            frame.value.append(value)
+            return
+        if frame.key is _NO_KEY:                       # this value is a key
+            if tag == _MERGE:
+                self.fault(line, frame.path, "YAML merge keys ('<<') are not supported")
+                frame.key, frame.skip = None, True
+            elif not scalar or not isinstance(value, (str, int, float, bool)):
+                self.fault(line, frame.path, "mapping keys must be plain scalars")
+                frame.key, frame.skip = None, True
+            else:
+                key = value if isinstance(value, str) else str(value).lower()
+                if key in frame.value:
+                    self.fault(line, frame.path + (key,), "duplicate key")
+                    frame.key, frame.skip = None, True
+                else:
+                    frame.key, frame.skip = key, False
+            return
+        if not frame.skip:
+            self.lines.setdefault(frame.path + (frame.key,), line)
+            frame.value[frame.key] = value
+        frame.key, frame.skip = _NO_KEY, False
+
+    def _tag(self, event: yaml.ScalarEvent) -> str:
+        if event.style or not event.implicit[0]:
+            return _STR                               # quoted or block text: always text
+        tag = self.tags.get(event.value)
+        if tag is None:
+            tag = self.tags[event.value] = self.resolver.resolve(yaml.ScalarNode, event.value,
+                                                                 (True, False))
+        return tag
+
+    def _scalar(self, event: yaml.ScalarEvent, line: int) -> Any:
+        tag = self._tag(event)
+        text = event.value
+        if tag in (_STR, _TIMESTAMP):
+            return text                               # a date stays the text written
+        if tag == _INT and sum(c.isdigit() for c in text) > MAX_DIGITS:
+            self.fault(line, self._child_path(line), f"a number with more than {MAX_DIGITS} digits")
             return None
         try:
-            value = self.constructor.construct_object(node)
+            value = self.constructor.construct_object(yaml.ScalarNode(tag, text))
         except (yaml.constructor.ConstructorError, ValueError, TypeError, OverflowError) as exc:
             problem = getattr(exc, "problem", None) or str(exc)
-            self.fault(node, path, f"cannot read '{node.value[:40]}': {problem}")
+            self.fault(line, self._child_path(line), f"cannot read '{text[:40]}': {problem}")
             return None
         if isinstance(value, float) and not math.isfinite(value):
-            self.fault(node, path, f"'{node.value}' is not a finite number")
+            self.fault(line, self._child_path(line), f"'{text}' is not a finite number")
             return None
         return value
 

@@ -60,3 +60,21 @@ async def test_a_study_round_in_the_app(make_app, library, tmp_path, case_id, an
         row = app.screen.query_one(DataTable).get_row(case_id)
         assert [str(v) for v in row[1:3]] == ["1", "100"]
     assert StudyProgress(tmp_path).read()[case_id]["best"] == 100
+
+
+async def test_a_broken_case_file_is_reported_and_the_app_stays_open(root_copy, tmp_path):
+    """Cases are read on first use: a bad case file names its place and keeps the app up."""
+    from assistant.frontends.app.app import TriageApp
+    from assistant.frontends.app.screens.start import StartScreen
+
+    case = root_copy / "knowledge" / "cases" / "sara.yaml"
+    case.write_text(case.read_text().replace("answers:", "answer:"))
+    app = TriageApp(root=root_copy, progress=StudyProgress(tmp_path))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        [note] = app._notifications
+        assert "knowledge/cases/sara.yaml" in note.message
+        assert "answer" in note.message

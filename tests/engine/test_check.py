@@ -54,7 +54,8 @@ def test_therapy_without_evidence(root_copy):
 def test_case_with_an_unknown_fact(root_copy):
     path = root_copy / "knowledge" / "cases" / "sara.yaml"
     replace_in(path, "answers:\n", "answers:\n  serum_magnesium: 2\n")
-    assert any("sara" in p and "unknown question 'serum_magnesium'" in p for p in check(root_copy).problems)
+    assert any("sara" in p and "unknown question id 'serum_magnesium'" in p
+               for p in check(root_copy).problems)
 
 
 def test_case_with_an_invalid_value(root_copy):

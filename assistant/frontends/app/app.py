@@ -6,6 +6,7 @@ matcher warms up there too), so start-up carries only Textual itself.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -137,13 +138,21 @@ class TriageApp(App[None]):
             screen.call_after_refresh(screen.action_result)
 
     async def action_study(self) -> None:
+        from ...engine.errors import TriageError
         from .screens.study import CasesScreen
 
         library = await self.library()
-        if library is not None:
-            while len(self.screen_stack) > 1:
-                self.pop_screen()
-            self.push_screen(CasesScreen(library, self.progress))
+        if library is None:
+            return
+        try:  # the cases are read on first use, off the event loop
+            await asyncio.to_thread(lambda: library.knowledge.cases)
+        except TriageError as exc:
+            self.notify(f"The published cases cannot be read: {literal(exc)}",
+                        severity="error", markup=False)
+            return
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(CasesScreen(library, self.progress))
 
     # --- app-wide actions ---------------------------------------------------------------------
 
