@@ -37,7 +37,8 @@ OPERATORS = ("is", "in", "has", "has_any", "below", "above", "at_least", "at_mos
              "answered", "drug")
 
 
-class Condition(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_defaults=True):
+class Condition(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_defaults=True,
+                cache_hash=True):
     question: str | None = None
     fact: str | None = None
     is_: Scalar | None = msgspec.field(default=None, name="is")

@@ -24,7 +24,7 @@ from .explain import Vocabulary, reasons, show_entry
 from .facts import UNKNOWN
 from .history import Trial, line_of, open_line, taken, trials
 from .pathway_data import ROLE_STATUS_RANK, Computed, Pathway, Role, RoleStatus
-from .schema import STRENGTH_TEXT, Caution, Therapy
+from .schema import STRENGTH_TEXT, Caution, FitRow, Therapy
 from .tables import decide
 
 Place = Literal["first", "optimise", "continue", "option", "later", "tried"]
@@ -198,17 +198,19 @@ class _Placer:
         self.history, self.vocabulary = history, vocabulary
         self._open: dict[str, int] = {}
         self._blocked: dict[str, set[str]] = {}
+        self._notes: dict[str, tuple[tuple[Note, ...], tuple[Note, ...]]] = {}
+        self._fits: dict[str, FitRow | None] = {}
 
     def place(self, therapy: Therapy) -> Placement | None:
         role_decision = self.roles[therapy.role]
         status: RoleStatus = role_decision.value  # type: ignore[assignment]
         if status == "absent":
             return None
-        fit_row = decide(therapy.fit, self.facts, f"fit of {therapy.id}") if therapy.fit else None
+        fit_row = self.fit(therapy)
         if fit_row is not None and fit_row.then == "absent":
             return None
         why = [role_decision.reason]
-        excluded, cautions = self.cautions(therapy)
+        excluded, cautions = map(list, self.cautions(therapy))
         if fit_row is not None:
             fit_reason = _reason(fit_row, self.facts, self.vocabulary)
             if fit_row.then == "unsuited":
@@ -273,7 +275,7 @@ class _Placer:
         if therapy is None:
             return True
         excluded, _ = self.cautions(therapy)
-        fit_row = decide(therapy.fit, self.facts, f"fit of {therapy.id}") if therapy.fit else None
+        fit_row = self.fit(therapy)
         return bool(excluded) or (fit_row is not None and fit_row.then in ("unsuited", "absent"))
 
     def _line_reason(self, role: Role, line: int, opened: int) -> Reason:
@@ -293,16 +295,25 @@ class _Placer:
                     f"Line {line} of {role.title.lower()}: {spec.because}")
         return Reason(text, {}, spec.refs, Grade.of(spec))
 
-    def cautions(self, therapy: Therapy) -> tuple[list[Note], list[Note]]:
+    def fit(self, therapy: Therapy) -> FitRow | None:
+        """The therapy's fit row for this child (None when it has no fit table)."""
+        if therapy.id not in self._fits:
+            self._fits[therapy.id] = (decide(therapy.fit, self.facts, f"fit of {therapy.id}")
+                                      if therapy.fit else None)
+        return self._fits[therapy.id]
+
+    def cautions(self, therapy: Therapy) -> tuple[tuple[Note, ...], tuple[Note, ...]]:
         """(exclusions, cautions) from the therapy's cautions and the access constraints."""
-        excluded, shown = _access(therapy, self.facts)
-        for c in therapy.cautions:
-            note = self._caution(c)
-            if note is None:
-                continue
-            (excluded if note.severity == "contraindicated" and not note.missing
-             else shown).append(note)
-        return excluded, shown
+        if therapy.id not in self._notes:
+            excluded, shown = _access(therapy, self.facts)
+            for c in therapy.cautions:
+                note = self._caution(c)
+                if note is None:
+                    continue
+                (excluded if note.severity == "contraindicated" and not note.missing
+                 else shown).append(note)
+            self._notes[therapy.id] = tuple(excluded), tuple(shown)
+        return self._notes[therapy.id]
 
     def _caution(self, c: Caution) -> Note | None:
         if c.when is None:

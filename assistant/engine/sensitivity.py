@@ -10,14 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
+from .conditions import Condition
 from .domains import Alternative, alternatives, tests_by_subject
 from .facts import UNKNOWN, DrugEntry
 from .history import TREATMENTS
 
+if TYPE_CHECKING:
+    from .explain import Vocabulary
+    from .library import Library
+    from .recommend import Recommendation
+
 TOP = 3
-_FOLLOW_UPS = ("response", "duration", "current")
+_FOLLOW_UPS: tuple[Literal["response", "duration", "current"], ...] = (
+    "response", "duration", "current")
 
 
 @dataclass(frozen=True)
@@ -74,8 +81,19 @@ class _Outcome:
     excluded: dict[str, str]
 
 
-def sensitivity(facts: Mapping[str, Any], library: Any,
-                outcome_of: Callable[[Mapping[str, Any]], Any]) -> Sensitivity:
+@dataclass(frozen=True)
+class Variation:
+    """One answer the knowledge reads, its other behaviours, and how to apply one."""
+
+    subject: str          # question id, or "prior_treatments[i].response"
+    label: str
+    now: str              # the answer given, as a reader sees it
+    alternatives: tuple[Alternative, ...]
+    apply: Callable[[Any], Mapping[str, Any]]
+
+
+def sensitivity(facts: Mapping[str, Any], library: Library,
+                outcome_of: Callable[[Mapping[str, Any]], Recommendation]) -> Sensitivity:
     """``outcome_of(facts)`` is the engine's recommendation for a set of facts."""
     base = _outcome(outcome_of(facts))
     vocabulary = library.vocabulary
@@ -84,33 +102,34 @@ def sensitivity(facts: Mapping[str, Any], library: Any,
     level: list[Change] = []
     stages: dict[str, list[Change]] = {}
     options: dict[str, list[Change]] = {t: [] for t in base.order[:TOP]}
-    gaps: dict[str, set[str]] = {}
-    for subject, label, now, alts, apply in _variations(facts, tests, library):
-        for alt in alts:
-            changed = _outcome(outcome_of(apply(alt.value)))
+    gaps: dict[str, tuple[str, set[str]]] = {}     # subject -> (label, what it could change)
+    for v in _variations(facts, tests, library):
+        for alt in v.alternatives:
+            changed = _outcome(outcome_of(v.apply(alt.value)))
             effects = _effects(base, changed)
             if not effects.any():
                 continue
-            if now == "unknown":
-                gaps.setdefault(subject, set()).update(effects.names(base, vocabulary))
+            if v.now == "unknown":
+                gaps.setdefault(v.subject, (v.label, set()))[1].update(
+                    effects.names(base, vocabulary))
             if effects.level:
-                level.append(Change(subject, label, now, alt.label,
+                level.append(Change(v.subject, v.label, v.now, alt.label,
                                     f"level {base.level} → {changed.level}"))
             for stage in effects.stages:
                 stages.setdefault(stage, []).append(Change(
-                    subject, label, now, alt.label,
+                    v.subject, v.label, v.now, alt.label,
                     f"{vocabulary.label(stage).lower()}: "
                     f"{vocabulary.show(stage, changed.stages[stage])}"))
             for therapy in effects.moved:
-                options[therapy].append(Change(subject, label, now, alt.label,
+                options[therapy].append(Change(v.subject, v.label, v.now, alt.label,
                                                _move(base, changed, therapy)))
-    gap_list = tuple(Gap(s, _label(s, vocabulary), tuple(sorted(c)))
-                     for s, c in gaps.items())
+    gap_list = tuple(Gap(subject, label, tuple(sorted(could)))
+                     for subject, (label, could) in gaps.items())
     return Sensitivity(tuple(level), {k: tuple(v) for k, v in stages.items()},
                        {k: tuple(v) for k, v in options.items()}, gap_list)
 
 
-def _outcome(rec: Any) -> _Outcome:
+def _outcome(rec: Recommendation) -> _Outcome:
     return _Outcome(rec.triage.level, {s.subject: s.value for s in rec.steps},
                     tuple(o.therapy.id for o in rec.ranking),
                     {o.therapy.id: o.therapy.name for o in rec.ranking + rec.excluded},
@@ -126,7 +145,7 @@ class _Effects:
     def any(self) -> bool:
         return self.level or bool(self.stages) or bool(self.moved)
 
-    def names(self, base: _Outcome, vocabulary: Any) -> set[str]:
+    def names(self, base: _Outcome, vocabulary: Vocabulary) -> set[str]:
         out = {"triage level"} if self.level else set()
         out.update(vocabulary.label(s).lower() for s in self.stages)
         out.update(base.names[t] for t in self.moved)
@@ -154,14 +173,8 @@ def _ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
-def _label(subject: str, vocabulary: Any) -> str:
-    return vocabulary.label(subject.split("[")[0]) if "[" not in subject else subject
-
-
-Variation = tuple[str, str, str, list[Alternative], Callable[[Any], Mapping[str, Any]]]
-
-
-def _variations(facts: Mapping[str, Any], tests: dict[str, list[Any]], library: Any) -> list[Variation]:
+def _variations(facts: Mapping[str, Any], tests: dict[str, list[Condition]], library: Library
+                ) -> list[Variation]:
     """Each answer the knowledge reads, its other behaviours, and how to apply one."""
     dialog, vocabulary = library.dialog, library.vocabulary
     derived = library.knowledge.pathway.derived()
@@ -178,8 +191,8 @@ def _variations(facts: Mapping[str, Any], tests: dict[str, list[Any]], library: 
                 if tuple(t.holds({qid: a.value}) for t in tests[qid]) != signature
                 and not (a.value is UNKNOWN and question.unknown is None)]
         if alts:
-            out.append((qid, vocabulary.label(qid), vocabulary.show(qid, now_value), alts,
-                        _with_answer(facts, qid)))
+            out.append(Variation(qid, vocabulary.label(qid), vocabulary.show(qid, now_value),
+                                 tuple(alts), _with_answer(facts, qid)))
     out += _treatment_variations(facts, library)
     return out
 
@@ -206,7 +219,7 @@ def _toggles(question: Any, now: Any, tests: list[Any]) -> list[Alternative]:
     return out
 
 
-def _treatment_variations(facts: Mapping[str, Any], library: Any) -> list[Variation]:
+def _treatment_variations(facts: Mapping[str, Any], library: Library) -> list[Variation]:
     entries = facts.get(TREATMENTS)
     if not isinstance(entries, tuple):
         return []
@@ -227,8 +240,8 @@ def _treatment_variations(facts: Mapping[str, Any], library: Any) -> list[Variat
             shown = dict(values).get(now, "unknown")
             alts = [Alternative(v, lab) for v, lab in values if v != now]
             if alts:
-                out.append((f"{TREATMENTS}[{i}].{name}", f"{entry.label()} {name}", shown, alts,
-                            _entry_setter(facts, entries, i, name)))
+                out.append(Variation(f"{TREATMENTS}[{i}].{name}", f"{entry.label()} {name}",
+                                     shown, tuple(alts), _entry_setter(facts, entries, i, name)))
     return out
 
 
