@@ -17,7 +17,8 @@ UNKNOWN_WORDS = frozenset({"unknown", "not done", "not known", "n/a", "na", "?",
 YES = frozenset({"yes", "y", "true", "oui", "si", "sí"})
 NO = frozenset({"no", "n", "false", "non"})
 
-_NUMBER = re.compile(r"^\s*([-+]?(?:\d+(?:[.,]\d+)?|[.,]\d+))\s*(.*?)\s*$")
+_NUMBER = re.compile(r"([-+]?(?:\d+(?:[.,]\d+)?|[.,]\d+))\s*(.*)", re.DOTALL)
+NUMBER_TEXT_LIMIT = 40      # characters: a number and its unit; longer is refused unread
 
 
 def is_unknown(raw: Any) -> bool:
@@ -81,11 +82,17 @@ def parse_number(raw: Any, measure: Measure, name: str) -> tuple[float, str]:
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
         raise AnswerError(f"expected a number in {measure.unit}")
     if isinstance(raw, str):
-        match = _NUMBER.match(raw.replace("\u2009", "").replace("\u00a0", ""))
+        text = raw.replace("\u2009", "").replace("\u00a0", "").strip()
+        if len(text) > NUMBER_TEXT_LIMIT:
+            raise AnswerError(f"'{clip(text)}' is too long for a number and its unit "
+                              f"(example: 8.8 {measure.unit})")
+        match = _NUMBER.fullmatch(text)
         if match is None:
             raise AnswerError(f"'{raw}' is not a number (example: 8.8 {measure.unit})")
         value = float(match.group(1).replace(",", "."))
-        unit_text = match.group(2)
+        unit_text = match.group(2).strip()
+    elif isinstance(raw, int) and abs(raw) >= 10 ** 15:
+        raise AnswerError(f"{clip(str(raw))} has more than 15 digits")
     else:
         value, unit_text = float(raw), ""
     if not math.isfinite(value):
@@ -124,6 +131,11 @@ def parse_text(raw: Any, limit: int = 500) -> str:
     if len(text) > limit:
         raise AnswerError(f"the answer is longer than {limit} characters")
     return text
+
+
+def clip(text: str, limit: int = 30) -> str:
+    """A long typed text shortened for an error message."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _choices(options: Sequence[Option]) -> str:

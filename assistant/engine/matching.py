@@ -59,8 +59,10 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -771,26 +773,53 @@ def _noise_runs(clause: list[_Unit], mentions: list[Mention],
         by_unit.setdefault(unit_index, []).append(mention_index)
     for seg_start, seg in _segments_units(clause):
         in_seg = [i for u in range(seg_start, seg_start + len(seg)) for i in by_unit.get(u, [])]
-        spans = [(mentions[i].start, mentions[i].end, i) for i in in_seg]
+        spans = _Spans([(mentions[i].start, mentions[i].end, i) for i in in_seg])
         run: list[_Unit] = []
         for unit in seg:
-            inside = any(ms <= unit.start < me for ms, me, _ in spans)
-            if unit.toks and unit.toks[0].noise and not inside:
+            if unit.toks and unit.toks[0].noise and not spans.covers(unit.start):
                 run.append(unit)
                 continue
             if run:
-                yield _placed(run, spans)
+                yield spans.placed(run)
             run = []
         if run:
-            yield _placed(run, spans)
+            yield spans.placed(run)
 
 
-def _placed(run: list[_Unit], spans: list[tuple[int, int, int]]) -> _Run:
-    """A run of noise units and the mention of its segment it follows, or else leads."""
-    s, e = run[0].start, run[-1].end
-    before = next((i for ms, me, i in reversed(spans) if me <= s), None)
-    after = next((i for ms, me, i in spans if ms >= e), None) if before is None else None
-    return _Run(s, e, any(u.dosey for u in run), before, after)
+class _Spans:
+    """The mentions of one segment as (start, end, index), looked up by bisection so that a
+    long pasted note costs time in proportion to its length. "Before" and "after" follow
+    the segment's own order of mentions, as a scan of the list would."""
+
+    def __init__(self, spans: list[tuple[int, int, int]]) -> None:
+        self.spans = spans
+        by_start = sorted(range(len(spans)), key=lambda j: spans[j][0])
+        by_end = sorted(range(len(spans)), key=lambda j: spans[j][1])
+        self.starts = [spans[j][0] for j in by_start]
+        self.ends = [spans[j][1] for j in by_end]
+        # the furthest end among spans starting at or before each start
+        self.reach = list(accumulate((spans[j][1] for j in by_start), max))
+        # the latest span (in list order) among those ending at or before each end
+        self.latest = list(accumulate(by_end, max))
+        # the earliest span (in list order) among those starting at or after each start
+        self.earliest = list(accumulate(reversed(by_start), min))[::-1]
+
+    def covers(self, at: int) -> bool:
+        """Whether a mention spans the position ``at``."""
+        k = bisect_right(self.starts, at)
+        return k > 0 and self.reach[k - 1] > at
+
+    def placed(self, run: list[_Unit]) -> _Run:
+        """A run of noise units and the mention it follows, or else the one it leads."""
+        s, e = run[0].start, run[-1].end
+        before = after = None
+        k = bisect_right(self.ends, s)
+        if k:
+            before = self.spans[self.latest[k - 1]][2]
+        else:
+            k = bisect_left(self.starts, e)
+            after = self.spans[self.earliest[k]][2] if k < len(self.spans) else None
+        return _Run(s, e, any(u.dosey for u in run), before, after)
 
 
 def _clauses(units: list[_Unit]) -> list[list[_Unit]]:

@@ -76,3 +76,18 @@ def test_yes_no(raw, expected):
 def test_yes_no_refuses_other_text():
     with pytest.raises(AnswerError):
         answers.parse_yesno("maybe")
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (10 ** 400, "more than 15 digits"),
+    ("1" + "0" * 5000, "too long for a number"),
+    ("1 a" + " " * 30_000 + "b", "too long for a number"),
+])
+def test_huge_or_long_numbers_are_refused_with_a_short_message(raw, expected):
+    with pytest.raises(AnswerError, match=expected) as err:
+        answers.parse_number(raw, CALCIUM, "calcium")
+    assert len(str(err.value)) < 120
+
+
+def test_a_number_and_its_unit_may_carry_spaces_around_them():
+    assert answers.parse_number("  2.19   mmol/L  ", CALCIUM, "calcium")[0] == pytest.approx(8.778)
