@@ -4,7 +4,8 @@ Loading rejects bad YAML, unknown fields and ids, dangling jumps, backward jumps
 path ends) and conditions on questions not yet asked. This adds: questions no path can
 reach, jump rules that can never fire, decision tables that are incomplete, conflicting or
 have dead rows (``tablecheck``), statements without references, references nobody cites,
-citations of copies instead of sources (``audit``), and cases whose answers do not replay
+citations of copies instead of sources (``audit``), lab thresholds that differ from the
+reference intervals they restate (``labcheck``), and cases whose answers do not replay
 cleanly; and it warns about files of clinical logic whose review date has passed.
 """
 
@@ -19,6 +20,7 @@ from .audit import overdue, source_problems, via_problems
 from .dialog import END, Dialog
 from .errors import LoadError, TriageError
 from .knowledge import Knowledge, default_root
+from .labcheck import threshold_problems
 from .library import Library, load
 from .replay import replay_located
 from .tablecheck import check_tables
@@ -55,6 +57,7 @@ def check(root: Path | None = None, today: date | None = None) -> Findings:
     knowledge = library.knowledge
     problems += missing_refs(knowledge) + unused_references(knowledge)
     problems += source_problems(knowledge) + via_problems(knowledge)
+    problems += threshold_problems(knowledge)
     problems += [str(p) for report in check_tables(library) for p in report.problems]
     problems += case_problems(library)
     return Findings(problems, overdue(knowledge, today or date.today()))

@@ -65,3 +65,31 @@ def test_case_with_an_invalid_value(root_copy):
     line = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if "idiopathik" in t)
     assert any(f"knowledge/cases/sara.yaml:{line}: answers.diagnosis: 'idiopathik' is not an option" in p
                for p in check(root_copy).problems)
+
+
+def test_a_calcium_threshold_must_restate_the_reference_interval(root_copy):
+    """Tables that restate labs.yaml's age bands must follow an edit of those bands."""
+    replace_in(root_copy / "knowledge" / "labs.yaml",
+               "{age_from: 1, age_to: 12, low: 8.8, high: 10.8}",
+               "{age_from: 1, age_to: 12, low: 8.7, high: 10.8}")
+    found = check(root_copy).problems
+    assert any(p.startswith("knowledge/triage.yaml:") and "hypocalcaemia.when: calcium 8.8 mg/dL "
+               "for ages 1–12: the reference interval's low limit there is 8.7" in p for p in found)
+    assert any("calcium_vitamin_d_correction.fit[" in p for p in found)
+    assert any("alendronate_low_calcium" in p or "alendronate.cautions[" in p for p in found)
+
+
+def test_every_reference_band_must_be_covered(root_copy):
+    replace_in(root_copy / "knowledge" / "triage.yaml",
+               "        - all: [{question: age_years, below: 1}, {question: calcium, below: 9.0}]\n",
+               "")
+    assert any("hypocalcaemia.when: calcium is tested against its low limit by age, but not "
+               "for ages 0–1" in p for p in check(root_copy).problems)
+
+
+def test_ages_that_are_not_a_reference_band_are_named(root_copy):
+    replace_in(root_copy / "knowledge" / "triage.yaml",
+               "{question: age_years, at_least: 12}, {question: calcium, below: 8.5}",
+               "{question: age_years, at_least: 13}, {question: calcium, below: 8.5}")
+    assert any("hypocalcaemia.when: ages 13–19 are not one of the reference bands of calcium"
+               in p for p in check(root_copy).problems)
