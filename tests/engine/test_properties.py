@@ -15,7 +15,10 @@ from assistant.engine.session import Session, Step
 DRUG_TEXTS = ["none", "prednisolone", "MTX", "pred + MTX then Aredia", "dilitiazem", "zzqx",
               "Solupred et Novatrex", "IVIG monthly", "bisphosphonates", "[bold]x[/]"]
 JUNK = st.one_of(st.text(max_size=12), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
-                 st.booleans(), st.none(), st.lists(st.text(max_size=5), max_size=3))
+                 st.booleans(), st.none(), st.lists(st.text(max_size=5), max_size=3),
+                 st.integers(-10**500, 10**500), st.text(min_size=40, max_size=400),
+                 st.just("1 a" + " " * 5_000 + "b"), st.dictionaries(st.text(max_size=3),
+                                                                      st.integers(), max_size=2))
 
 
 def valid_answer(data: st.DataObject, session: Session, step: Step):
