@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..engine.result_view import ResultView
 
-# Control characters (escape sequences included) and the Unicode line separators are shown
-# as visible escapes, never sent raw to a terminal.
-_C1_AND_SEPARATORS = [0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]
+# Control characters (escape sequences included), the Unicode line separators and the
+# bidirectional embeddings, overrides and isolates (which reorder what follows them on the
+# line) are shown as visible escapes, never sent raw to a terminal.
+_C1_AND_SEPARATORS = [0x7F, *range(0x80, 0xA0), 0x2028, 0x2029, *range(0x202A, 0x202F),
+                      *range(0x2066, 0x206A)]
 _CONTROL = {c: f"\\x{c:02x}" for c in range(0x20) if chr(c) not in "\n\t"}
 _CONTROL.update({c: f"\\u{c:04x}" if c > 0xFF else f"\\x{c:02x}" for c in _C1_AND_SEPARATORS})
 # json.dumps escapes C0 itself; what it leaves raw gets a JSON-valid escape

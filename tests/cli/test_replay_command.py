@@ -46,12 +46,17 @@ def test_cli_replay_json_and_exit_codes(tmp_path):
 
 
 def test_cli_replay_text_shows_user_text_literally(tmp_path):
-    items = [{"drug": "\x1b[31m[bold]tonic[/]", "response": "none", "side_effects": "none",
-              "current": False}]
-    result = run_triage("replay", str(write_replay(tmp_path, base(prior_treatments=items))))
-    assert result.returncode == 0, result.stderr
-    assert "\x1b" not in result.stdout
-    assert "\\x1b[31m[bold]tonic[/]" in result.stdout
+    items = [{"drug": "\x1b[31m[bold]tonic[/]", "response": "none",
+              "side_effects": "\u202eraised LFTs\u2066x", "current": False}]
+    path = write_replay(tmp_path, base(prior_treatments=items))
+    for args in ((), ("--json",)):
+        result = run_triage("replay", str(path), *args)
+        assert result.returncode == 0, result.stderr
+        assert "\x1b" not in result.stdout
+        assert "\u202e" not in result.stdout and "\u2066" not in result.stdout
+        assert "[bold]tonic[/]" in result.stdout
+    text = run_triage("replay", str(path)).stdout
+    assert "\\x1b[31m[bold]tonic[/]" in text and "\\u202eraised LFTs\\u2066x" in text
 
 
 def test_replay_json_and_report_from_the_command(tmp_path):
