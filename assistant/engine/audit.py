@@ -51,7 +51,7 @@ def source_problems(knowledge: Knowledge) -> list[str]:
     """References whose url is a copy, or a secondary site not marked as such."""
     out = []
     for ref in knowledge.references.values():
-        where = knowledge.where("reference", ref.id)
+        where = knowledge.where("reference", ref.id, "url")
         if ref.url is None:
             continue
         problem = host_problem(ref.url)
@@ -73,7 +73,7 @@ def via_problems(knowledge: Knowledge) -> list[str]:
         for ref in cit.refs:
             via = refs[ref].via if ref in refs else None
             if via is not None and via not in cit.refs:
-                out.append(f"{knowledge.where(cit.table, cit.key)}: {cit.key}.{cit.field}: "
+                out.append(f"{knowledge.where(cit.table, cit.key, cit.field)}: {cit.key}.{cit.field}: "
                            f"'{ref}' is known only through '{via}': cite it as reported "
                            f"there (via: {via})")
     return out

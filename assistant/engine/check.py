@@ -86,7 +86,7 @@ def dead_rules(dialog: Dialog) -> list[str]:
 
 
 def missing_refs(knowledge: Knowledge) -> list[str]:
-    return [f"{knowledge.where(cit.table, cit.key)}: {cit.key}.{cit.field}: no reference"
+    return [f"{knowledge.where(cit.table, cit.key, cit.field)}: {cit.key}.{cit.field}: no reference"
             for cit in knowledge.citations() if cit.required and not cit.refs]
 
 
@@ -100,7 +100,7 @@ def case_problems(library: Library) -> list[str]:
     """Each case's answers must replay cleanly (strict: no warnings) through the dialog."""
     out = []
     for case in library.knowledge.cases.values():
-        file, _ = library.knowledge.origins[("case", case.id)]
+        file = library.knowledge.origins[("case", case.id)].file
         located = yamlfile.load(library.knowledge.root / file, library.knowledge.root)
         answers_only = yamlfile.Located(located.file, {"answers": located.data["answers"]},
                                         located.lines)

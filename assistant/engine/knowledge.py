@@ -52,14 +52,13 @@ class Knowledge:
     triage: tuple[TriageRule, ...]
     pathway: Pathway
     # where each record was defined, for located messages in later checks
-    origins: dict[tuple[str, str], tuple[str, int | None]]
+    origins: dict[tuple[str, str], yamlfile.Origin]
     # review dates of every file of clinical logic (rule tables and therapies), by file
     reviews: dict[str, Review]
 
-    def where(self, table: str, key: str) -> str:
-        """"file:line" where a record was defined."""
-        file, line = self.origins[(table, key)]
-        return f"{file}:{line}" if line else file
+    def where(self, table: str, key: str, field: str = "") -> str:
+        """"file:line" where a record (or one of its fields) was defined."""
+        return self.origins[(table, key)].where(field)
 
     @cached_property
     def cases(self) -> dict[str, Case]:
@@ -95,7 +94,7 @@ class _Collector:
     def __init__(self, root: Path):
         self.root = root
         self.problems: list[Problem] = []
-        self.origins: dict[tuple[str, str], tuple[str, int | None]] = {}
+        self.origins: dict[tuple[str, str], yamlfile.Origin] = {}
         self.reviews: dict[str, Review] = {}
 
     def load(self, path: Path) -> yamlfile.Located | None:
@@ -163,11 +162,15 @@ class _Collector:
             self.problems.append(located.problem(path + ("id",), f"duplicate {table} id '{key}'"))
             return
         out[key] = record
-        self.origins[(table, key)] = (located.file, located.line(path))
+        self.origins[(table, key)] = located.origin(path)
 
     def fault(self, table: str, key: str, field: str, message: str) -> None:
-        file, line = self.origins.get((table, key), ("knowledge", None))
-        self.problems.append(Problem(file, line, f"{key}.{field}" if field else key, message))
+        origin = self.origins.get((table, key))
+        if origin is None:
+            self.problems.append(Problem("knowledge", None, f"{key}.{field}" if field else key,
+                                         message))
+        else:
+            self.problems.append(origin.problem(key, field, message))
 
 
 def load_lexicon(root: Path | None = None) -> Lexicon:
@@ -193,7 +196,7 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
     labs = c.reviewed_table(base / "labs.yaml", "labs", Lab, "lab")
     therapies = c.one_per_file(base / "therapies", Therapy, "therapy")
     for therapy in therapies.values():
-        c.reviews[c.origins[("therapy", therapy.id)][0]] = therapy.review
+        c.reviews[c.origins[("therapy", therapy.id)].file] = therapy.review
     lexicon = Lexicon(drugs=())
     located = c.load(base / "drugs.yaml")
     if located is not None:
@@ -202,9 +205,9 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
         except LoadError as exc:
             c.problems.extend(exc.problems)
         for i, drug in enumerate(lexicon.drugs):
-            c.origins[("drug", drug.name)] = (located.file, located.line(("drugs", i)))
+            c.origins[("drug", drug.name)] = located.origin(("drugs", i))
         for i, cls in enumerate(lexicon.classes):
-            c.origins[("drug class", cls.id)] = (located.file, located.line(("classes", i)))
+            c.origins[("drug class", cls.id)] = located.origin(("classes", i))
     words = TreatmentWords(none_lines=(), joins=(), breaks=(), noise=(), routes={}, forms={},
                            units={}, intervals=(), as_needed=(), counts=(), cues=(),
                            lab_names=(), lab_units=())
@@ -279,8 +282,7 @@ def _load_pathway(c: _Collector, folder: Path) -> Pathway | None:
             (roles_file, "roles", "status", "role", roles)):
         for i, record in enumerate(records.values()):
             for j, row in enumerate(getattr(record, field)):
-                c.origins[(f"{table} {record.id}", row.id)] = (
-                    located.file, located.line((top, i, field, j)))
+                c.origins[(f"{table} {record.id}", row.id)] = located.origin((top, i, field, j))
     for key in history:
         c.origins[("history", key)] = c.origins[("history row", key)]
     if c.problems:
@@ -381,9 +383,11 @@ def _check_ids(c: _Collector, references: dict, therapies: dict, labs: dict,
     for dup in sorted({x for x in class_ids if class_ids.count(x) > 1}):
         c.fault("drug class", dup, "id", f"class id '{dup}' is used twice")
     for d in lexicon.drugs:
-        for therapy in (d.therapy, *d.route_therapies.values()):
+        fields = [("therapy", d.therapy)] + [(f"route_therapies.{route}", therapy)
+                                             for route, therapy in d.route_therapies.items()]
+        for field, therapy in fields:
             if therapy is not None and therapy not in therapies:
-                c.fault("drug", d.name, "therapy", f"unknown therapy '{therapy}'")
+                c.fault("drug", d.name, field, f"unknown therapy '{therapy}'")
     for cls in lexicon.classes:
         for member in cls.members:
             if member not in names:

@@ -31,17 +31,21 @@ class _Banded:
 
 def threshold_problems(knowledge: Knowledge) -> list[str]:
     banded_labs = {i: lab for i, lab in knowledge.labs.items() if len(lab.reference) > 1}
-    out: list[str] = []
+    found: dict[tuple[str, str], str] = {}   # (file, message) -> first place it was found
     for table, key, field, cond in knowledge.conditions():
-        where = f"{knowledge.where(table, key)}: {key}.{field}"
+        origin = knowledge.origins[(table, key)]
+        where = f"{origin.where(field)}: {key}.{field}"
         for node in _nodes(cond):
+            messages = []
             if node.all is not None:
                 banded = _banded(node, banded_labs)
                 if banded is not None:
-                    out += [f"{where}: {m}" for m in _band_problems(banded)]
+                    messages += _band_problems(banded)
             if node.any is not None:
-                out += [f"{where}: {m}" for m in _coverage_problems(node, banded_labs)]
-    return list(dict.fromkeys(out))   # a shared anchor is reported once per place
+                messages += _coverage_problems(node, banded_labs)
+            for message in messages:   # an anchor repeated in one file is reported once
+                found.setdefault((origin.file, message), f"{where}: {message}")
+    return list(found.values())
 
 
 def _nodes(cond: Condition) -> Iterator[Condition]:

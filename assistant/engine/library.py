@@ -111,7 +111,7 @@ def _cross_problems(knowledge: Knowledge, dialog: Dialog) -> list[Problem]:
     read on first use, are replayed strictly by ``triage check``.)"""
     out: list[Problem] = []
     for table, key, field, cond in knowledge.conditions():
-        file, line = knowledge.origins[(table, key)]
-        for message in condition_problems(cond, dialog.questions):
-            out.append(Problem(file, line, f"{key}.{field}", message))
+        origin = knowledge.origins[(table, key)]
+        out += [origin.problem(key, field, message)
+                for message in condition_problems(cond, dialog.questions)]
     return out

@@ -8,14 +8,17 @@ combination is dead. Tables are small, so the enumeration is exact.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import product
 from typing import Any
 
 from .domains import Alternative, alternatives, tests_by_subject
+from .knowledge import Knowledge
 from .library import Library
 from .pathway_data import TRIAL_FACTS, Value
+from .schema import FitRow, Therapy
 
 MAX_COMBINATIONS = 2_000_000   # a table reading more is reported, not enumerated
 MAX_EXAMPLES = 3
@@ -52,13 +55,22 @@ def check_tables(library: Library) -> list[TableReport]:
         origin_table = name if key else "history"
         domain = trial if kind == "history" else None
         reports.append(_check(library, name, rows, derived, domain,
-                              lambda row, t=origin_table: knowledge.origins.get((t, row.id))))
+                              partial(_row_place, knowledge, origin_table)))
     for therapy in knowledge.therapies.values():
         if therapy.fit:
-            file, line = knowledge.origins[("therapy", therapy.id)]
             reports.append(_check(library, f"fit of {therapy.id}", therapy.fit, derived, None,
-                                  lambda row, f=file, li=line: (f, li)))
+                                  partial(_fit_place, knowledge, therapy)))
     return reports
+
+
+def _row_place(knowledge: Knowledge, table: str, row: Any) -> tuple[str, int | None]:
+    origin = knowledge.origins.get((table, row.id))
+    return (origin.file, origin.line()) if origin is not None else ("knowledge", None)
+
+
+def _fit_place(knowledge: Knowledge, therapy: Therapy, row: FitRow) -> tuple[str, int | None]:
+    origin = knowledge.origins[("therapy", therapy.id)]
+    return origin.file, origin.line(f"fit[{therapy.fit.index(row)}]")
 
 
 def _trial_values(library: Library) -> dict[str, tuple[Value, ...]]:
@@ -75,7 +87,7 @@ def _trial_values(library: Library) -> dict[str, tuple[Value, ...]]:
 
 def _check(library: Library, name: str, rows: Sequence[Any],
            derived: dict[str, tuple[Value, ...]], trial: dict[str, tuple[Value, ...]] | None,
-           origin: Any) -> TableReport:
+           place: Callable[[Any], tuple[str, int | None]]) -> TableReport:
     tests = tests_by_subject(row.when for row in rows if row.when is not None)
     subjects = sorted(tests)
     domains: list[list[Alternative]] = []
@@ -89,7 +101,7 @@ def _check(library: Library, name: str, rows: Sequence[Any],
     total = 1
     for d in domains:
         total *= len(d)
-    first_file, first_line = origin(rows[0]) or ("knowledge", None)
+    first_file, first_line = place(rows[0])
     if total > MAX_COMBINATIONS:
         return TableReport(name, total, (TableProblem(
             first_file, first_line, name,
@@ -116,13 +128,13 @@ def _check(library: Library, name: str, rows: Sequence[Any],
         problems.append(TableProblem(first_file, first_line, name,
                                      f"{len(gaps)} combination(s) reach no row, e.g. {examples}"))
     for (a, b), cases in conflicts.items():
-        file, line = origin(next(r for r in rows if r.id == b)) or (first_file, first_line)
+        file, line = place(next(r for r in rows if r.id == b))
         problems.append(TableProblem(file, line, name,
                                      f"rows '{a}' and '{b}' both match {len(cases)} "
                                      f"combination(s) with different decisions, e.g. {cases[0]}"))
     for row in rows:
         if row.id not in used:
-            file, line = origin(row) or (first_file, first_line)
+            file, line = place(row)
             problems.append(TableProblem(file, line, name,
                                          f"row '{row.id}' never matches any combination"))
     return TableReport(name, total, tuple(problems))

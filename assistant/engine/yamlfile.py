@@ -1,9 +1,10 @@
 """Safe YAML loading that remembers where every value came from.
 
-Files are composed with PyYAML's safe (libyaml when present) loader; values are built
-from the node tree so that each one keeps its line. Typed conversion goes through msgspec,
-and its error path is mapped back to that line, so a bad file is reported as
-``file:line: field: message``.
+Files are read from the event stream of PyYAML's safe parser (libyaml when present), in one
+pass that builds the values, remembers the line of each and stops at the limits below.
+Typed conversion goes through msgspec, and its error path is mapped back to that line, so
+a bad file is reported as ``file:line: field: message``; an ``Origin`` keeps a record's
+place so that later checks can name the line of any of its fields.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import copy
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -46,6 +48,10 @@ class Located:
     def problem(self, path: PathKey, message: str) -> Problem:
         return Problem(self.file, self.line(path), format_path(path), message)
 
+    def origin(self, path: PathKey) -> Origin:
+        """Where the value at ``path`` is, to locate its fields later."""
+        return Origin(self.file, path, self.lines)
+
     def convert(self, path: PathKey, value: Any, kind: type[T]) -> T:
         """Convert ``value`` (found at ``path``) to ``kind``, or raise a located LoadError."""
         try:
@@ -55,6 +61,37 @@ class Located:
             raise LoadError([self.problem(path + sub, message)]) from None
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a record was defined: its file, its path in the file, and the file's lines."""
+
+    file: str
+    path: PathKey
+    lines: Mapping[PathKey, int] = field(repr=False, compare=False)
+
+    def line(self, field: str = "") -> int | None:
+        """The line of one of the record's fields ("cautions[0].when"), or of the record."""
+        path = self.path + parse_path(field)
+        while path not in self.lines and len(path) > len(self.path):
+            path = path[:-1]
+        return self.lines.get(path)
+
+    def where(self, field: str = "") -> str:
+        """"file:line" of the record, or of one of its fields."""
+        line = self.line(field)
+        return f"{self.file}:{line}" if line else self.file
+
+    def problem(self, key: str, field: str, message: str) -> Problem:
+        return Problem(self.file, self.line(field), f"{key}.{field}" if field else key, message)
+
+
+def parse_path(text: str) -> PathKey:
+    """``"a.b[2].c"`` as a path (the inverse of ``format_path``)."""
+    return tuple(int(index) if index else (name or key)
+                 for name, index, key in _PART.findall("." + text if text and text[0] != "["
+                                                        else text))
+
+
 def format_path(path: PathKey) -> str:
     out = ""
     for part in path:
@@ -62,18 +99,18 @@ def format_path(path: PathKey) -> str:
     return out
 
 
-_AT = re.compile(r"^(?P<msg>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
+_AT = re.compile(r"^(?P<msg>.*?)(?: - at (?P<key>`key` in )?`\$(?P<path>[^`]*)`)?$", re.S)
 _PART = re.compile(r"\.([A-Za-z_][\w-]*)|\[(\d+)\]|\[(?:'|\")?([^\]'\"]+)(?:'|\")?\]")
 
 
 def _split_msgspec_error(text: str) -> tuple[str, PathKey]:
     match = _AT.match(text)
     assert match is not None
-    parts: list[str | int] = []
-    for name, index, key in _PART.findall(match.group("path") or ""):
-        parts.append(int(index) if index else (name or key))
+    parts = parse_path(match.group("path") or "")
     message = match.group("msg").replace("`", "'")
-    return message, tuple(parts)
+    if match.group("key"):
+        message = f"{message} (as a key)"
+    return message, parts
 
 
 # Limits: no file the project reads comes near them; hostile files stop here, located.

@@ -114,6 +114,10 @@ def test_a_replay_names_a_dialog_only_by_its_file_name(tmp_path, dialog, expecte
 # --- knowledge mutations: numbers with a physical meaning, ids unique at every level ---------
 
 PREDNISOLONE = "{low: 2, high: 2, unit: mg, per: kg, interval: day, max: 60}"
+ROUTES = "route_therapies: {im: systemic_corticosteroid,"
+ROUTES_LINE = next(i for i, line in enumerate(
+    (ROOT / "knowledge" / "drugs.yaml").read_text(encoding="utf-8").splitlines(), 1)
+    if ROUTES in line)
 MUTATIONS = [
     ("knowledge/labs.yaml", "units: {mg/L: 1, mg/dL: 10}", "units: {mg/L: 1, mg/dL: 0}",
      "crp.units: the factor for 'mg/dL' must be a positive number, not 0"),
@@ -141,6 +145,10 @@ MUTATIONS = [
      "row id 'clinical_signs' is used twice"),
     ("dialogs/triage.yaml", "          - id: duration\n", "          - id: response\n",
      "follow-up 'response' is listed twice"),
+    ("knowledge/drugs.yaml", ROUTES, "route_therapies: {imx: systemic_corticosteroid,",
+     f"drugs.yaml:{ROUTES_LINE}: drugs[8].route_therapies: Invalid enum value 'imx' (as a key)"),
+    ("knowledge/drugs.yaml", ROUTES, "route_therapies: {im: steroids,",
+     f"drugs.yaml:{ROUTES_LINE}: triamcinolone.route_therapies.im: unknown therapy 'steroids'"),
     ("dialogs/triage.yaml", "units: {kg: 1, g: 0.001, lb: 0.45359237, lbs: 0.45359237}",
      "units: {kg: 1, g: .nan, lb: 0.45359237, lbs: 0.45359237}", "not a finite number"),
 ]
