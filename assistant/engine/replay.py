@@ -1,6 +1,7 @@
 """Scripted replay: feed a replay file's answers through the engine, in the dialog's order.
 
-A replay file is YAML with ``answers`` keyed by question id and an optional ``dialog``.
+A replay file is YAML with ``answers`` keyed by question id and an optional ``dialog``
+(and ``consult``, the summary a saved consult carries, which a replay does not read).
 A missing answer to a question that allows "unknown" becomes unknown with a warning; a
 missing required answer is an error; answers the dialog never asked are warnings, and an
 id the dialog does not have is an error. ``strict`` turns every warning into an error.
@@ -36,7 +37,7 @@ from .recommend import Recommendation, recommend
 from .record import facts_json, transcript_json
 from .session import KEEP, Session, Step
 
-_TOP_LEVEL = {"answers", "dialog"}
+_TOP_LEVEL = {"answers", "dialog", "consult"}
 _ITEM_KEYS = {"drug", "confirm", "response", "duration", "side_effects", "current"}
 _LINE_KEYS = {"line", "treatments"}
 

@@ -1,8 +1,8 @@
 """A plain line-by-line chat over standard input and output (``triage --plain``).
 
-Every answer is saved at once (a replay file, ``plain-consult.yaml`` in the data folder),
-and answers read from a pipe are echoed after their prompt so that the output reads as a
-transcript.
+Every answer is saved at once into the consult history, like the app's (its own file, a
+replay file), and answers read from a pipe are echoed after their prompt so that the output
+reads as a transcript.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from ..engine.recommend import recommend
 from ..engine.record import answer_rows, drug_reading
 from ..engine.result_view import result_view
 from ..engine.session import Session, Step
+from .consults import ConsultFile, History
 from .text import literal, result_lines
-from .userdata import Autosave
 
 COMMANDS = """Commands (type them instead of an answer):
   /why          why this question is asked
@@ -27,15 +27,9 @@ COMMANDS = """Commands (type them instead of an answer):
   /quit         stop (answers so far are shown)"""
 
 
-class PlainAutosave(Autosave):
-    """The plain chat's consult, saved apart from the app's (neither replaces the other)."""
-
-    name = "plain-consult.yaml"
-
-
 class PlainChat:
     def __init__(self, library: Library, stdin: TextIO, stdout: TextIO, show_result: bool = True,
-                 autosave: Autosave | None = None):
+                 autosave: ConsultFile | None = None):
         self.library, self.stdin, self.stdout = library, stdin, stdout
         self.show_result = show_result
         self.autosave = autosave
@@ -89,11 +83,18 @@ class PlainChat:
 
     def saved(self, step: Step) -> None:
         """After an answer: save the consult, and say what a treatment line was read as."""
-        if self.autosave is not None:
-            self.autosave.save(self.session)
+        self.save()
         reading = drug_reading(self.session, step.key)
         if reading is not None:
             self.say(f"  Read as {literal(reading)}")
+
+    def save(self) -> None:
+        if self.autosave is None:
+            return
+        try:
+            self.autosave.save(self.session)
+        except OSError as exc:
+            self.say(f"  ! the consult could not be saved: {literal(exc)}")
 
     def ask(self, step: Step) -> None:
         if step.section.id != self._section:
@@ -131,8 +132,7 @@ class PlainChat:
             except AnswerError as exc:
                 self.say(f"  ! {exc}")
                 return None
-            if self.autosave is not None:
-                self.autosave.save(self.session)
+            self.save()
         elif name == "/edit":
             self.edit(arg.strip())
         elif name == "/answers":
@@ -172,4 +172,9 @@ class PlainChat:
 
 
 def run(library: Library, stdin: TextIO, stdout: TextIO) -> int:
-    return PlainChat(library, stdin, stdout, autosave=PlainAutosave()).run()
+    saving = History().new()
+    code = PlainChat(library, stdin, stdout, autosave=saving).run()
+    if saving.path is not None:
+        stdout.write(f"\nThis consult is saved in {literal(saving.path)}\n"
+                     "(the app lists it on its start screen).\n")
+    return code

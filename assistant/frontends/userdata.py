@@ -1,4 +1,5 @@
-"""What is kept for the user between runs, in their data directory: the autosaved consult.
+"""What is kept for the user between runs, in their data folder: its location, atomic
+writes, and the trainee's study progress (consults are in ``consults.py``).
 
 Files are written atomically (a temporary file in the same folder, flushed to disk, then
 renamed over the old one), so a crash or a closed terminal leaves the previous save or the
@@ -9,13 +10,9 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from ..engine.session import Session
+from typing import Any
 
 APP_NAME = "calcinosis-triage"
 ENV_DIR = "CALCINOSIS_TRIAGE_DATA"
@@ -45,14 +42,6 @@ def atomic_write(path: Path, text: str) -> None:
         raise
 
 
-@dataclass(frozen=True)
-class Saved:
-    """An autosaved consult, as read back: its dialog and replay-format answers."""
-
-    dialog: str
-    answers: dict[str, Any]
-
-
 class _UserFile:
     """A file of the user's in the data folder, located on first use (off the start-up path)."""
 
@@ -64,33 +53,6 @@ class _UserFile:
     @cached_property
     def path(self) -> Path:
         return (self.folder or data_dir()) / self.name
-
-
-class Autosave(_UserFile):
-    """The unfinished (or last) consult, saved as a replay file after every answer."""
-
-    name = "consult.yaml"
-
-    def save(self, session: Session) -> None:
-        from ..engine.record import replay_yaml
-
-        header = ("# Autosaved consult (calcinosis-triage). It is also a replay file:\n"
-                  "#   triage replay " + str(self.path) + "\n")
-        atomic_write(self.path, header + replay_yaml(session))
-
-    def read(self) -> Saved | None:
-        """The saved consult, or None when there is none or it cannot be read."""
-        import yaml
-
-        try:
-            data = yaml.safe_load(self.path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            return None
-        if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
-            return None
-        if not data["answers"]:
-            return None
-        return Saved(str(data.get("dialog", "")), data["answers"])
 
 
 class StudyProgress(_UserFile):

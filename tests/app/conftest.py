@@ -13,7 +13,8 @@ from textual.pilot import Pilot
 from assistant.engine.library import Library
 from assistant.frontends.app.app import TriageApp
 from assistant.frontends.app.screens.consult import ConsultScreen
-from assistant.frontends.userdata import Autosave, StudyProgress
+from assistant.frontends.consults import History
+from assistant.frontends.userdata import StudyProgress
 from tests.support.screens import open_consult
 
 SIZE = (100, 32)
@@ -22,10 +23,10 @@ OpenConsult = Callable[..., AbstractAsyncContextManager[tuple[Pilot, ConsultScre
 
 @pytest.fixture
 def make_app(library: Library, tmp_path: Path) -> Callable[[], TriageApp]:
-    """A new app on the shared knowledge base, autosaving and recording study progress in
+    """A new app on the shared knowledge base, keeping its consults and study progress in
     the test's folder."""
     def make() -> TriageApp:
-        return TriageApp(autosave=Autosave(tmp_path), library=library,
+        return TriageApp(history=History(tmp_path), library=library,
                          progress=StudyProgress(tmp_path))
     return make
 

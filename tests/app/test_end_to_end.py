@@ -9,7 +9,6 @@ from textual.widgets import DataTable
 from assistant.engine.replay import replay, replay_data
 from assistant.frontends.app.screens.result import ResultScreen
 from assistant.frontends.app.screens.start import StartScreen
-from assistant.frontends.userdata import Autosave
 from tests.support.files import REPLAYS, replay_answers
 from tests.support.keys import fast_forward, run_consult
 
@@ -46,7 +45,8 @@ async def test_a_seed_case_end_to_end(make_app, library, case, answer_all):
         detail = screen.query_one("#detail-text").source
         assert want.ranking[0].therapy.name in detail and "## References" in detail
     # what was autosaved replays to the same consult
-    assert app.autosave is not None
-    saved = Autosave(app.autosave.path.parent).read()
-    assert saved is not None
+    assert app.history is not None
+    [saved] = app.history.list()
+    assert saved.complete is True and saved.count == len(expected.session.path)
+    assert saved.answers is not None
     assert replay_data(saved.answers, library=library).session.facts == expected.session.facts

@@ -17,7 +17,8 @@ async def open_consult(pilot: Pilot, library: Library, replay: str,
     (without one: complete, and the result is shown, as when such a consult is resumed)."""
     app = pilot.app
     assert isinstance(app, TriageApp)
-    screen = ConsultScreen(library, session_at(library, replay, question), app.autosave)
+    saving = app.history.new() if app.history is not None else None
+    screen = ConsultScreen(library, session_at(library, replay, question), saving)
     await app.push_screen(screen)
     if question is None:
         screen.action_result()

@@ -16,8 +16,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerFailed, WorkerState
 
+from ..consults import ConsultFile, History, Listed, latest_unfinished
 from ..text import literal
-from ..userdata import Autosave, Saved, StudyProgress
+from ..userdata import StudyProgress
 from .screens.start import StartScreen
 
 if TYPE_CHECKING:
@@ -36,16 +37,18 @@ class TriageApp(App[None]):
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
     ]
 
-    def __init__(self, root: Path | None = None, autosave: Autosave | None = None,
+    def __init__(self, root: Path | None = None, history: History | None = None,
                  library: Library | None = None, progress: StudyProgress | None = None,
-                 study: bool = False) -> None:
+                 study: bool = False, consult: Path | None = None) -> None:
+        """``history``: where consults are saved (None: nowhere); ``consult``: a consult
+        file of the history to open at once."""
         super().__init__()
-        self.root, self.autosave = root, autosave
+        self.root, self.history = root, history
         self.progress = progress or StudyProgress()
-        self.study_first = study
+        self.study_first, self.consult_first = study, consult
         self._library = library
         self._loader: Worker[Library] | None = None
-        self._saved: Saved | None = None    # the autosave, read once after the first paint
+        self.consults: list[Listed] = []   # the history, read after the first paint
 
     def get_default_screen(self) -> Screen:
         return StartScreen()   # the first frame painted is the start screen itself
@@ -56,9 +59,8 @@ class TriageApp(App[None]):
             self.call_after_refresh(self.run_action, "study")
 
     def _after_first_paint(self) -> None:
-        """Read the autosave and load the knowledge base once the start screen is up."""
-        if self.autosave is not None:
-            self.run_worker(self._read_saved, thread=True, name="read autosave")
+        """List the saved consults and load the knowledge base once the start screen is up."""
+        self.read_history()
         self._start_loading()
 
     def _start_loading(self) -> None:
@@ -66,17 +68,26 @@ class TriageApp(App[None]):
             self._loader = self.run_worker(self._load, thread=True, exit_on_error=False,
                                            name="load knowledge")
 
-    def _read_saved(self) -> None:
-        assert self.autosave is not None
-        saved = self.autosave.read()
-        if saved is not None:
-            self.call_from_thread(self._offer_resume, saved)
+    def read_history(self) -> None:
+        """(Re)read the consult history in the background and show it on the start screen."""
+        if self.history is not None:
+            self.run_worker(self._read_history, thread=True, exclusive=True,
+                            group="history", name="read history")
 
-    def _offer_resume(self, saved: Saved) -> None:
-        self._saved = saved
+    def _read_history(self) -> None:
+        assert self.history is not None
+        self.call_from_thread(self._show_history, self.history.list())
+
+    def _show_history(self, consults: list[Listed]) -> None:
+        self.consults = consults
         start = self.screen_stack[0]   # the default screen
         if isinstance(start, StartScreen):
-            start.offer_resume(len(saved.answers))
+            start.show_consults(consults)
+        if self.consult_first is not None:
+            wanted, self.consult_first = self.consult_first, None
+            listed = next((c for c in consults if c.path == wanted), None)
+            if listed is not None:
+                self.run_worker(self.open_consult(listed))
 
     def _load(self) -> Library:
         from ...engine.library import load
@@ -104,35 +115,46 @@ class TriageApp(App[None]):
     # --- consults ---------------------------------------------------------------------------
 
     async def action_new_consult(self) -> None:
+        """A new consult in a new file; every other consult's file stays as it is."""
         library = await self.library()
         if library is not None:
-            self._open(library, library.new_session())
+            self._open(library, library.new_session(),
+                       self.history.new() if self.history is not None else None)
 
     async def action_resume(self) -> None:
+        """Open the latest unfinished consult."""
+        listed = latest_unfinished(self.consults)
+        if listed is None:
+            self.notify("There is no unfinished consult to resume.", severity="warning")
+            return
+        await self.open_consult(listed)
+
+    async def open_consult(self, listed: Listed) -> None:
+        """Carry on with a saved consult (its result at once when it is complete)."""
         from ...engine.errors import TriageError
         from ...engine.replay import restore
 
-        saved = self._saved
-        if saved is None:
-            self.notify("There is no saved consult to resume.", severity="warning")
+        if listed.answers is None or self.history is None:
+            self.notify(f"{listed.path} cannot be opened: {listed.problem}. The file is kept "
+                        "as it is.", severity="error", markup=False)
             return
         library = await self.library()
         if library is None:
             return
         try:
-            session = restore(saved.answers, library)
+            session = restore(dict(listed.answers), library)
         except TriageError as exc:
-            self.notify(f"The saved consult cannot be resumed: {literal(exc)}",
-                        severity="error", markup=False)
+            self.notify(f"{listed.path} cannot be resumed: {literal(exc)}. The file is kept "
+                        "as it is.", severity="error", markup=False)
             return
-        self._open(library, session)
+        self._open(library, session, self.history.reopen(listed))
 
-    def _open(self, library: Library, session: Session) -> None:
+    def _open(self, library: Library, session: Session, saving: ConsultFile | None) -> None:
         from .screens.consult import ConsultScreen
 
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        screen = ConsultScreen(library, session, self.autosave)
+        screen = ConsultScreen(library, session, saving)
         self.push_screen(screen)
         if session.complete:
             screen.call_after_refresh(screen.action_result)
@@ -185,9 +207,9 @@ class TriageApp(App[None]):
                 yield SystemCommand(name, help_text, method)
 
 
-def run(root: Path | None = None, study: bool = False) -> int:
-    """Run the app on the user's terminal (``study``: open the case list); returns the exit
-    code."""
-    app = TriageApp(root, Autosave(), study=study)
+def run(root: Path | None = None, study: bool = False, consult: Path | None = None) -> int:
+    """Run the app on the user's terminal (``study``: open the case list; ``consult``: open
+    that consult of the history); returns the exit code."""
+    app = TriageApp(root, History(), study=study, consult=consult)
     app.run()
     return app.return_code or 0

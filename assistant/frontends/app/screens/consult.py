@@ -23,8 +23,8 @@ from ....engine.recommend import Flag, triage
 from ....engine.record import answer_rows, drug_reading, known_age, reference_text
 from ....engine.session import Answer, Session, Step
 from ....engine.suggest import suggest
+from ...consults import ConsultFile
 from ...text import literal
-from ...userdata import Autosave
 from ..widgets.answers import AnswerGiven, ChoiceAnswer, MultiAnswer, NumberAnswer, TextAnswer
 from ..widgets.drug_input import DrugInput
 from ..widgets.edit_requested import EditRequested
@@ -48,7 +48,7 @@ class ConsultScreen(Screen):
         Binding("escape", "cancel_edit", "Cancel edit", show=False),
     ]
 
-    def __init__(self, library: Library, session: Session, autosave: Autosave | None,
+    def __init__(self, library: Library, session: Session, autosave: ConsultFile | None,
                  finish: Callable[[Session], None] | None = None,
                  vignette: str | None = None) -> None:
         """Study mode: ``finish`` replaces the result screen when the consult is complete,
@@ -263,7 +263,12 @@ class ConsultScreen(Screen):
         self.why_for = None
         self.withdrawn = withdrawn
         if self.autosave is not None:
-            self.autosave.save(self.session)
+            try:
+                self.autosave.save(self.session)
+            except OSError as exc:
+                self.notify(f"The consult could not be saved: {literal(exc)}. Its answers "
+                            "are kept on screen; every next answer saves it again.",
+                            severity="error", timeout=30, markup=False)
         self.refresh_view()
 
     def on_edit_requested(self, message: EditRequested) -> None:

@@ -1,0 +1,104 @@
+"""The app and the consult history: new consults never touch others, resume picks the latest
+unfinished one, unreadable files are listed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from textual.widgets import Button, OptionList
+
+from assistant.engine.replay import restore
+from assistant.frontends import consults
+from assistant.frontends.app.app import TriageApp
+from assistant.frontends.app.screens.consult import ConsultScreen
+from assistant.frontends.app.screens.result import ResultScreen
+from assistant.frontends.app.screens.start import StartScreen
+from assistant.frontends.consults import History
+from tests.support.files import replay_answers
+from tests.support.keys import type_text, wait_for
+
+
+def saved(history: History, answers: dict, library, minutes: int = 0, monkeypatch=None):
+    if monkeypatch is not None:
+        when = datetime(2025, 3, 1, 9, 0).astimezone() + timedelta(minutes=minutes)
+        monkeypatch.setattr(consults, "now", lambda: when)
+    file = history.new()
+    file.save(restore(answers, library))
+    return file.path
+
+
+async def listed(pilot) -> StartScreen:
+    start = pilot.app.screen_stack[0]
+    await wait_for(pilot, lambda: start.listed)
+    return start
+
+
+async def test_a_new_consult_never_touches_the_previous_one(library, tmp_path):
+    history = History(tmp_path)
+    rh = saved(history, replay_answers("rh"), library)
+    before = rh.read_bytes()
+    app = TriageApp(history=history, library=library)
+    async with app.run_test(size=(100, 32)) as pilot:
+        start = await listed(pilot)
+        listing = start.query_one("#consults", OptionList)
+        assert "8 y · female · Juvenile dermatomyositis" in str(listing.get_option_at_index(0).prompt)
+        listing.focus()
+        await pilot.press("enter")                       # open the complete RH consult
+        await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen))
+        await pilot.press("n")                           # a new consult, from the result
+        await wait_for(pilot, lambda: isinstance(app.screen, ConsultScreen))
+        assert app.screen.session.path == []
+        await type_text(pilot, "9")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert rh.read_bytes() == before
+    new = [c for c in history.list() if c.path != rh]
+    assert len(new) == 1 and new[0].count == 1 and new[0].answers == {"age_years": "9"}
+
+
+async def test_resume_picks_the_latest_unfinished_consult(library, tmp_path, monkeypatch):
+    history = History(tmp_path)
+    rh, sara = replay_answers("rh"), replay_answers("sara")
+    older = saved(history, dict(list(rh.items())[:6]), library, 0, monkeypatch)
+    latest = saved(history, dict(list(sara.items())[:6]), library, 10, monkeypatch)
+    saved(history, rh, library, 20, monkeypatch)         # newer, but complete
+    monkeypatch.undo()
+    untouched = older.read_bytes()
+    app = TriageApp(history=history, library=library)
+    async with app.run_test(size=(100, 32)) as pilot:
+        start = await listed(pilot)
+        resume = start.query_one("#resume", Button)
+        assert app.focused is resume
+        listing = start.query_one("#consults", OptionList)     # the one to resume is highlighted
+        row = str(listing.get_option_at_index(listing.highlighted).prompt)
+        assert "6 y · female · Idiopathic calcinosis · 6 answers, unfinished" in row
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConsultScreen))
+        screen = app.screen
+        assert [s.key for s in screen.session.path] == list(sara)[:6]
+        await pilot.press("8", "enter")                  # red flags: none of these
+        await pilot.pause()
+    assert older.read_bytes() == untouched
+    again = next(c for c in history.list() if c.path == latest)
+    assert again.count == 7
+
+
+async def test_an_unreadable_file_is_listed_and_kept(library, tmp_path):
+    history = History(tmp_path)
+    folder = tmp_path / "consults"
+    folder.mkdir()
+    bad = folder / "consult-20250101-000000.yaml"
+    bad.write_text("answers: [\n", encoding="utf-8")
+    app = TriageApp(history=history, library=library)
+    async with app.run_test(size=(100, 32)) as pilot:
+        start = await listed(pilot)
+        listing = start.query_one("#consults", OptionList)
+        row = str(listing.get_option_at_index(0).prompt)
+        assert "unreadable: line 2: invalid YAML" in row
+        assert not start.query("#resume")
+        listing.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is start
+        assert any("cannot be opened" in n.message for n in app._notifications)
+    assert bad.read_text(encoding="utf-8") == "answers: [\n"
