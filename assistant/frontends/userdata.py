@@ -29,7 +29,8 @@ def data_dir() -> Path:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write ``text`` to ``path`` whole or not at all; a missing folder is an error (OSError),
+    never created here."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -96,6 +97,7 @@ class StudyProgress(_UserFile):
     def _write(self, data: dict[str, Any]) -> None:
         import json
 
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(self.path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
 
     def reset(self) -> None:
@@ -103,6 +105,10 @@ class StudyProgress(_UserFile):
 
     def export(self, path: Path, titles: dict[str, str]) -> None:
         """Every round as CSV (``.csv``) or a Markdown table (anything else)."""
+        atomic_write(path, self.as_text(path, titles))
+
+    def as_text(self, path: Path, titles: dict[str, str]) -> str:
+        """What ``export`` writes to ``path``: CSV for ``.csv``, else a Markdown table."""
         rows = [(case, titles.get(case, case), r["at"], r["score"],
                  *(r["parts"][p]["points"] for p in ("facts", "red_flags", "triage", "therapy")),
                  r["commitment"]["level"], r["commitment"]["therapy"], r["commitment"]["reason"])
@@ -117,10 +123,9 @@ class StudyProgress(_UserFile):
             writer = csv.writer(buffer)
             writer.writerow(head)
             writer.writerows(rows)
-            atomic_write(path, buffer.getvalue())
-            return
+            return buffer.getvalue()
         cell = str.maketrans({"|": "\\|", "\n": " "})
         lines = ["# Study progress", "", "| " + " | ".join(head) + " |",
                  "|" + "---|" * len(head)]
         lines += ["| " + " | ".join(str(v).translate(cell) for v in row) + " |" for row in rows]
-        atomic_write(path, "\n".join(lines) + "\n")
+        return "\n".join(lines) + "\n"

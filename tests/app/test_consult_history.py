@@ -1,16 +1,20 @@
 """The app and the consult history: new consults never touch others, resume picks the latest
-unfinished one, unreadable files are listed."""
+unfinished one, unreadable files are listed, exports go to the data folder and never
+overwrite or create folders unasked."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from textual.widgets import Button, OptionList
+import pytest
+from textual.widgets import Button, Input, OptionList
 
+from assistant.engine.record import replay_yaml
 from assistant.engine.replay import restore
 from assistant.frontends import consults
 from assistant.frontends.app.app import TriageApp
 from assistant.frontends.app.screens.consult import ConsultScreen
+from assistant.frontends.app.screens.export import ExportScreen
 from assistant.frontends.app.screens.result import ResultScreen
 from assistant.frontends.app.screens.start import StartScreen
 from assistant.frontends.consults import History
@@ -102,3 +106,85 @@ async def test_an_unreadable_file_is_listed_and_kept(library, tmp_path):
         assert app.screen is start
         assert any("cannot be opened" in n.message for n in app._notifications)
     assert bad.read_text(encoding="utf-8") == "answers: [\n"
+
+
+@pytest.fixture
+async def result_screen(library, tmp_path):
+    """The app on the result screen of the Sara consult, saved in ``tmp_path``."""
+    history = History(tmp_path)
+    app = TriageApp(history=history, library=library)
+    session = restore(replay_answers("sara"), library)
+    file = history.new()
+    file.save(session)
+    return app, ResultScreen(library, session, file), file
+
+
+async def test_export_defaults_to_the_data_folder_with_a_timestamped_name(result_screen,
+                                                                          tmp_path):
+    app, screen, file = result_screen
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.push_screen(screen)
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        path = app.screen.query_one("#path", Input).value
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+    saved_to = tmp_path / path.rsplit("/", 1)[1]
+    assert str(saved_to) == path
+    name = saved_to.name
+    assert name.startswith(f"{file.path.stem}-replay-") and name.endswith(".yaml")
+    datetime.strptime(name.removeprefix(f"{file.path.stem}-replay-").removesuffix(".yaml"),
+                      "%Y%m%d-%H%M%S")
+    assert saved_to.read_text(encoding="utf-8") == replay_yaml(screen.session)
+
+
+async def test_export_asks_before_replacing_a_file(result_screen, tmp_path):
+    app, screen, _ = result_screen
+    target = tmp_path / "mine.md"
+    target.write_text("my notes", encoding="utf-8")
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.push_screen(screen)
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        dialog.query_one("#path", Input).value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog
+        assert "already exists. Enter again replaces it" in str(dialog.query_one("#export-hint").content)
+        assert target.read_text(encoding="utf-8") == "my notes"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+    assert target.read_text(encoding="utf-8").startswith("# ")
+
+
+async def test_export_does_not_create_a_folder_and_offers_the_data_folder(result_screen,
+                                                                          tmp_path):
+    app, screen, _ = result_screen
+    typed = tmp_path / "no" / "such" / "folder" / "report.md"
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.push_screen(screen)
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#path", Input).value = str(typed)
+        await pilot.press("enter")
+        await pilot.pause()
+        hint = str(dialog.query_one("#export-hint").content)
+        assert f"the folder {typed.parent} does not exist" in hint
+        assert not (tmp_path / "no").exists()
+        button = dialog.query_one("#data-folder", Button)
+        assert button.display
+        await pilot.click(button)
+        await pilot.pause()
+        assert dialog.query_one("#path", Input).value == str(tmp_path / "report.md")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+    assert (tmp_path / "report.md").exists() and not (tmp_path / "no").exists()

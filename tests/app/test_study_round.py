@@ -7,6 +7,7 @@ import pytest
 from textual.widgets import DataTable, Input, OptionList, Select
 
 from assistant.engine.report import md_text
+from assistant.engine.study import case_session, grade
 from assistant.frontends.app.screens.help import HelpScreen
 from assistant.frontends.app.screens.study import (
     CasesScreen,
@@ -78,3 +79,23 @@ async def test_a_broken_case_file_is_reported_and_the_app_stays_open(root_copy, 
         [note] = app._notifications
         assert "knowledge/cases/sara.yaml" in note.message
         assert "answer" in note.message
+
+
+async def test_progress_is_exported_into_the_data_folder(make_app, library, tmp_path):
+    case = library.knowledge.cases["sara"]
+    graded = grade(case, case_session(case, library), perfect(case, library), library)
+    StudyProgress(tmp_path).record("sara", graded.to_json())
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        typed = app.screen.query_one("#path", Input).value
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CasesScreen)
+    [written] = tmp_path.glob("study-progress-*.csv")
+    assert str(written) == typed
+    assert written.read_text(encoding="utf-8").startswith("case,title,when,score")
+    assert "sara" in written.read_text(encoding="utf-8")

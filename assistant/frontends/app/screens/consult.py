@@ -346,4 +346,4 @@ class ConsultScreen(Screen):
             return
         from .result import ResultScreen
 
-        self.app.push_screen(ResultScreen(self.library, self.session))
+        self.app.push_screen(ResultScreen(self.library, self.session, self.autosave))

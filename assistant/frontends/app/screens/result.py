@@ -9,6 +9,7 @@ when a consult is complete (Markdown rendering stays off the start-up path).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -28,8 +29,9 @@ from ....engine.record import replay_yaml
 from ....engine.report import consult_report, md_text, option_markdown, summary_markdown
 from ....engine.result_view import ROLE_STATUS_SHORT, ResultView, result_view
 from ....engine.session import Session
+from ...consults import STAMP, ConsultFile, now
+from ...exports import default_path
 from ...text import literal
-from ...userdata import atomic_write
 from .export import ExportScreen
 
 
@@ -61,9 +63,11 @@ class ResultScreen(Screen):
         Binding("n", "app.new_consult", "New consult"),
     ]
 
-    def __init__(self, library: Library, session: Session) -> None:
+    def __init__(self, library: Library, session: Session,
+                 saving: ConsultFile | None = None) -> None:
+        """``saving``: the consult's file (its name and folder name the exports)."""
         super().__init__()
-        self.library, self.session = library, session
+        self.library, self.session, self.saving = library, session, saving
         self.recommendation: Recommendation = recommend(session.facts, library)
         self.view: ResultView = result_view(self.recommendation, library.vocabulary)
         self.rows: list[_Row] = [_Row("summary")]
@@ -163,19 +167,16 @@ class ResultScreen(Screen):
         if not self.has_class("-narrow") and self.rows[table.cursor_row].kind == "summary":
             self._show(table.cursor_row)
 
+    def _export(self, title: str, kind: str, text: Callable[[Path], str]) -> None:
+        stem = self.saving.stem if self.saving is not None else f"consult-{now():{STAMP}}"
+        folder = self.saving.data if self.saving is not None else None
+        self.app.push_screen(ExportScreen(title, default_path(stem, kind, folder), text, folder))
+
     def action_export_report(self) -> None:
-        def write(path: Path) -> None:
-            from datetime import datetime
-
-            atomic_write(path, consult_report(self.recommendation, self.session, self.library,
-                                              datetime.now().astimezone()))
-
-        self.app.push_screen(ExportScreen("Save the consult report (Markdown)",
-                                          "consult-report.md", write))
+        self._export("Save the consult report (Markdown)", "report",
+                     lambda _: consult_report(self.recommendation, self.session,
+                                              self.library, now()))
 
     def action_export_replay(self) -> None:
-        def write(path: Path) -> None:
-            atomic_write(path, replay_yaml(self.session))
-
-        self.app.push_screen(ExportScreen("Save the session as a replay file (YAML)",
-                                          "consult-replay.yaml", write))
+        self._export("Save the session as a replay file (YAML)", "replay",
+                     lambda _: replay_yaml(self.session))

@@ -19,6 +19,7 @@ from ....engine.rules import LEVEL_TEXT, LEVELS
 from ....engine.schema import Case
 from ....engine.session import Session
 from ....engine.study import Commitment, Round, grade, reveal_markdown
+from ...exports import default_path
 from ...text import literal
 from ...userdata import StudyProgress
 from .export import ExportScreen
@@ -76,9 +77,11 @@ class CasesScreen(Screen):
 
     def action_export(self) -> None:
         titles = {c.id: c.title for c in self.cases}
+        folder = self.progress.path.parent      # the data folder
         self.app.push_screen(ExportScreen("Export study progress (.csv, or .md for Markdown)",
-                                          "study-progress.csv",
-                                          lambda path: self.progress.export(path, titles)))
+                                          default_path("study", "progress", folder),
+                                          lambda path: self.progress.as_text(path, titles),
+                                          folder))
 
     def action_reset(self) -> None:
         def done(confirmed: bool | None) -> None:
