@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..engine.errors import TriageError
+from .consults_command import add_parser as add_consults
+from .text import dumps, literal, result_lines
 
 if TYPE_CHECKING:
     from ..engine.check import Findings
-from .text import dumps, literal, result_lines
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--strict", action="store_true", help="treat every warning as an error")
     rep.add_argument("--report", type=Path, metavar="PATH",
                      help="also write the Markdown consult report to PATH")
+    add_consults(sub)
     sub.add_parser("check", help="validate the knowledge base and dialogs")
     kbdiff = sub.add_parser("kb-diff", help="replay every case under two knowledge bases and "
                                             "show what changed (exit 1 when something did)")
@@ -67,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "replay":
             return _replay(args.root, args.file, args.json, args.strict, args.report)
+        if args.command == "consults":
+            from .consults_command import run as run_consults
+
+            return run_consults(args, sys.stdin, sys.stdout, sys.stderr)
         if args.command == "check":
             from ..engine.check import check
 

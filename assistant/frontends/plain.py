@@ -176,5 +176,5 @@ def run(library: Library, stdin: TextIO, stdout: TextIO) -> int:
     code = PlainChat(library, stdin, stdout, autosave=saving).run()
     if saving.path is not None:
         stdout.write(f"\nThis consult is saved in {literal(saving.path)}\n"
-                     "(the app lists it on its start screen).\n")
+                     "(triage consults lists every saved consult).\n")
     return code

@@ -108,6 +108,18 @@ async def test_an_unreadable_file_is_listed_and_kept(library, tmp_path):
     assert bad.read_text(encoding="utf-8") == "answers: [\n"
 
 
+async def test_the_app_can_open_a_given_consult(library, tmp_path):
+    """As ``triage consults open`` does: a complete consult opens on its result."""
+    history = History(tmp_path)
+    sara = replay_answers("sara")
+    path = saved(history, sara, library)
+    app = TriageApp(history=history, library=library, consult=path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen))
+        assert app.screen.session.facts == restore(sara, library).facts
+        assert app.screen.saving.path == path
+
+
 @pytest.fixture
 async def result_screen(library, tmp_path):
     """The app on the result screen of the Sara consult, saved in ``tmp_path``."""
