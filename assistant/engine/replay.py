@@ -5,6 +5,7 @@ A replay file is YAML with ``answers`` keyed by question id and an optional ``di
 A missing answer to a question that allows "unknown" becomes unknown with a warning; a
 missing required answer is an error; answers the dialog never asked are warnings, and an
 id the dialog does not have is an error. ``strict`` turns every warning into an error.
+Errors and warnings alike name the file, line and field.
 
 A drugs answer is "none", "unknown", a typed line, a list of treatments (each ``drug``,
 matched on its own, with its own answers), or a typed line with the answers of the
@@ -137,7 +138,7 @@ class _Replayer:
     def warn(self, path: tuple, message: str) -> None:
         if self.strict:
             raise self.fail(path, message + " (--strict)")
-        self.warnings.append(message)
+        self.warnings.append(str(self.located.problem(("answers",) + path, message)))
 
     def run(self) -> ReplayResult:
         unknown = [k for k in self.answers if k not in self.session.dialog.questions]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..engine.errors import TriageError
 from .consults_command import add_parser as add_consults
-from .text import dumps, literal, result_lines
+from .text import literal
 
 if TYPE_CHECKING:
     from ..engine.check import Findings
@@ -26,12 +26,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", type=Path, help="folder holding knowledge/ and dialogs/ "
                                                   "(default: the built-in base)")
     sub = parser.add_subparsers(dest="command")
-    rep = sub.add_parser("replay", help="feed a replay file through the engine")
-    rep.add_argument("file", type=Path)
+    rep = sub.add_parser("replay", help="feed replay files through the engine")
+    rep.add_argument("files", nargs="+", type=Path, metavar="FILE")
     rep.add_argument("--json", action="store_true", help="print facts, transcript and warnings as JSON")
     rep.add_argument("--strict", action="store_true", help="treat every warning as an error")
-    rep.add_argument("--report", type=Path, metavar="PATH",
-                     help="also write the Markdown consult report to PATH")
+    rep.add_argument("--report", nargs="?", const="", type=str, metavar="PATH",
+                     help="also write the Markdown consult report (one FILE only; default: a "
+                          "timestamped name in the data folder)")
     add_consults(sub)
     sub.add_parser("check", help="validate the knowledge base and dialogs")
     kbdiff = sub.add_parser("kb-diff", help="replay every case under two knowledge bases and "
@@ -68,7 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "replay":
-            return _replay(args.root, args.file, args.json, args.strict, args.report)
+            from .replay_command import run as run_replay
+
+            return run_replay(args, sys.stdin, sys.stdout, sys.stderr)
         if args.command == "consults":
             from .consults_command import run as run_consults
 
@@ -110,40 +113,6 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into a reader that stopped early (e.g. head)
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep interpreter shutdown quiet
         return 141
-
-
-def _replay(root: Path | None, file: Path, as_json: bool, strict: bool,
-            report: Path | None) -> int:
-    from ..engine.library import load
-    from ..engine.recommend import what_would_change
-    from ..engine.replay import replay
-    from ..engine.result_view import result_view
-
-    result = replay(file, strict=strict, library=load(root))
-    if report is not None:
-        from datetime import datetime
-
-        from ..engine.report import consult_report
-
-        text = consult_report(result.recommendation(), result.session, result.library,
-                              datetime.now().astimezone())
-        try:
-            report.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            print(f"cannot write the report: {literal(exc)}", file=sys.stderr)
-            return 1
-    if as_json:
-        data = result.to_json()
-        data["what_would_change"] = what_would_change(result.session.facts,
-                                                      result.library).to_json()
-        print(dumps(data))
-        return 0
-    for step, answer in result.session.steps():
-        print(f"? {literal(step.prompt)}\n  {literal(answer.shown)}")
-    print("\n".join(result_lines(result_view(result.recommendation(), result.library.vocabulary))))
-    for warning in result.warnings:
-        print(f"warning: {literal(warning)}", file=sys.stderr)
-    return 0
 
 
 def _report_check(findings: Findings) -> int:

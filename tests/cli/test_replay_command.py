@@ -1,4 +1,5 @@
-"""`triage replay`: exit codes and located errors, JSON and text output, the report file."""
+"""`triage replay`: exit codes and located errors, JSON and text output, the report file,
+several files at once, located warnings."""
 
 from __future__ import annotations
 
@@ -85,3 +86,51 @@ def test_plain_replay_output_ends_with_triage_and_ranking():
     assert done.returncode == 0, done.stderr
     assert "Triage: ROUTINE" in done.stdout
     assert "First steps:\n  1. Surgical excision of calcinosis (first choice now)" in done.stdout
+
+
+def test_several_files_each_replayed_and_a_failure_does_not_stop_the_others(tmp_path):
+    bad = write_replay(tmp_path, base(calcium="45 mg/dL"), "bad.yaml")
+    sara, rh = REPLAYS / "sara.yaml", REPLAYS / "rh.yaml"
+    result = run_triage("replay", str(sara), str(bad), str(rh))
+    assert result.returncode == 1
+    out = result.stdout
+    assert out.index(f"== {sara} ==") < out.index(f"== {bad} ==") < out.index(f"== {rh} ==")
+    assert out.count("\nTriage: ") == 2                # sara and rh, not the bad one
+    line = next(i for i, text in enumerate(bad.read_text().splitlines(), 1) if "calcium" in text)
+    assert f"{bad}:{line}: answers.calcium: " in result.stderr
+    good = run_triage("replay", str(sara), str(rh))
+    assert good.returncode == 0 and good.stderr == ""
+
+
+def test_several_files_as_json_are_a_list_naming_each_file(tmp_path):
+    bad = write_replay(tmp_path, base(diagnosis=None), "bad.yaml")
+    result = run_triage("replay", str(REPLAYS / "sara.yaml"), str(bad), "--json")
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert [d["file"] for d in data] == [str(REPLAYS / "sara.yaml"), str(bad)]
+    assert "ranking" in data[0]
+    assert "no answer for 'diagnosis', and it is required" in data[1]["error"]
+
+
+def test_warnings_name_the_file_and_line(tmp_path):
+    path = write_replay(tmp_path, base(esr=None, muscle_weakness="mild", diagnosis="idiopathic"))
+    result = run_triage("replay", str(path))
+    assert result.returncode == 0, result.stderr
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1)
+                if "muscle_weakness" in text)
+    assert (f"warning: {path}:{line}: answers.muscle_weakness: answer to 'muscle_weakness' "
+            "was not used") in result.stderr
+    assert f"warning: {path}:2: answers.esr: no answer for 'esr'" in result.stderr
+
+
+def test_report_takes_one_file_and_defaults_to_the_data_folder(tmp_path):
+    two = run_triage("replay", str(REPLAYS / "sara.yaml"), str(REPLAYS / "rh.yaml"), "--report")
+    assert two.returncode == 2 and "give one FILE" in two.stderr
+    one = run_triage("replay", str(REPLAYS / "sara.yaml"), "--report", data=tmp_path)
+    assert one.returncode == 0, one.stderr
+    [written] = tmp_path.glob("sara-report-*.md")
+    assert f"Saved {written}" in one.stderr
+    missing = run_triage("replay", str(REPLAYS / "sara.yaml"), "--report",
+                         str(tmp_path / "no" / "r.md"))
+    assert missing.returncode == 1 and "does not exist" in missing.stderr
+    assert not (tmp_path / "no").exists()

@@ -45,9 +45,11 @@ def test_missing_required_answer_is_an_error_naming_it(tmp_path, library):
 
 
 def test_missing_optional_answer_becomes_unknown_with_a_warning(tmp_path, library):
-    result = replay(write_replay(tmp_path, base(esr=None)), library=library)
+    path = write_replay(tmp_path, base(esr=None))
+    result = replay(path, library=library)
     assert result.to_json()["facts"]["esr"] == "unknown"
-    assert result.warnings == ["no answer for 'esr'; recorded as unknown"]
+    # located like an error: the file, the line of the answers it is missing from, the field
+    assert result.warnings == [f"{path}:2: answers.esr: no answer for 'esr'; recorded as unknown"]
     with pytest.raises(ReplayError, match="--strict"):
         replay(write_replay(tmp_path, base(esr=None)), strict=True, library=library)
 
