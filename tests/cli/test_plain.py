@@ -5,6 +5,7 @@ from __future__ import annotations
 import yaml
 
 from assistant.engine.replay import replay
+from assistant.frontends.consults import History
 from tests.support.command import run_triage
 
 IDIOPATHIC = [
@@ -57,3 +58,14 @@ def test_piped_answers_are_echoed_and_every_answer_is_saved(tmp_path, library):
     assert answers["prior_treatments"]["line"] == "no MTX, Solupred 2 mg/kg/j"
     session = replay(saved, library=library).session
     assert session.answers["prior_treatments[1].response"].value == "partial"
+
+
+def test_a_plain_consult_is_saved_in_the_history_like_the_apps(tmp_path):
+    first = run_triage("--plain", stdin="9\nmale\n/back\nfemale\n/quit\n", data=tmp_path)
+    second = run_triage("--plain", stdin="\n".join(IDIOPATHIC) + "\n", data=tmp_path)
+    assert second.returncode == 0, second.stderr
+    [unfinished, complete] = History(tmp_path).list()
+    assert unfinished.answers == {"age_years": "9", "sex": "female"}
+    assert unfinished.unfinished and unfinished.count == 2
+    assert f"This consult is saved in {unfinished.path}" in first.stdout
+    assert complete.complete and complete.label == "6 y · female · Idiopathic calcinosis"
