@@ -25,11 +25,34 @@ def is_unknown(raw: Any) -> bool:
     return raw is UNKNOWN or (isinstance(raw, str) and raw.strip().lower() in UNKNOWN_WORDS)
 
 
+# spelled-out and plural unit words, as typed, to the short forms units are declared in
+_UNIT_WORDS = {
+    **dict.fromkeys(("kilogram", "kilograms", "kilo", "kilos", "kgs"), "kg"),
+    **dict.fromkeys(("gram", "grams", "gm", "gms"), "g"),
+    **dict.fromkeys(("pound", "pounds"), "lb"),
+    **dict.fromkeys(("year", "years", "yr", "yrs"), "y"),
+    **dict.fromkeys(("month", "months", "mth", "mths", "mos"), "mo"),
+    **dict.fromkeys(("litre", "litres", "liter", "liters"), "l"),
+    **dict.fromkeys(("decilitre", "decilitres", "deciliter", "deciliters"), "dl"),
+    **dict.fromkeys(("millimole", "millimoles"), "mmol"),
+    **dict.fromkeys(("milligram", "milligrams"), "mg"),
+    **dict.fromkeys(("hour", "hours", "hr", "hrs"), "h"),
+}
+
+
+def _unit_word(match: re.Match[str]) -> str:
+    word = match.group()
+    if word in _UNIT_WORDS:
+        return _UNIT_WORDS[word]
+    return word[:-1] if len(word) > 2 and word.endswith("s") else word   # a plural
+
+
 def norm_unit(unit: str) -> str:
-    """Compare units loosely: case, spaces, micro signs, superscripts, '×10^9' spellings."""
+    """Compare units loosely: case, spaces, micro signs, superscripts, '×10^9' spellings,
+    spelled-out and plural words ('27 kilograms', '27 kgs', '5 mmol per litre')."""
     text = unicodedata.normalize("NFKC", unit).lower()
-    for old, new in (("μ", "u"), ("µ", "u"), ("×", "x"), ("^", ""), (" ", ""), ("hour", "h"),
-                     ("hr", "h"), ("per", "/")):
+    text = re.sub(r"[a-z]+", _unit_word, text)
+    for old, new in (("μ", "u"), ("µ", "u"), ("×", "x"), ("^", ""), (" ", ""), ("per", "/")):
         text = text.replace(old, new)
     return text.removeprefix("x")
 
@@ -77,7 +100,8 @@ def parse_yesno(raw: Any) -> bool:
 def parse_number(raw: Any, measure: Measure, name: str) -> tuple[float, str]:
     """A number with an optional unit, converted to the canonical unit and range-checked.
 
-    Returns the canonical value and the unit the clinician used.
+    Returns the canonical value and the unit the clinician used. A refusal speaks in that
+    unit and names the question (``name``: its label).
     """
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
         raise AnswerError(f"expected a number in {measure.unit}")
@@ -97,22 +121,37 @@ def parse_number(raw: Any, measure: Measure, name: str) -> tuple[float, str]:
         value, unit_text = float(raw), ""
     if not math.isfinite(value):
         raise AnswerError(f"'{raw}' is not a number")
-    if unit_text:
-        known = {norm_unit(u): (u, f) for u, f in measure.units.items()}
-        found = known.get(norm_unit(unit_text))
-        if found is None:
-            raise AnswerError(f"unknown unit '{unit_text}' for {name}; accepted units: "
-                              + ", ".join(measure.units))
-        unit, factor = found
-    else:
-        unit, factor = measure.unit, 1.0
+    unit, factor = _unit(unit_text, measure, name) if unit_text else (measure.unit, 1.0)
     canonical = round(value * factor, 3)
     low, high = measure.plausible.low, measure.plausible.high
-    if not low <= canonical <= high:
-        hint = _other_unit_hint(value, measure) if not unit_text else ""
-        raise AnswerError(f"{name} {_fmt(canonical)} {measure.unit} is outside the accepted range "
-                          f"{_fmt(low)}–{_fmt(high)} {measure.unit}{hint}")
-    return canonical, unit
+    if low <= canonical <= high:
+        return canonical, unit
+    shown_low, shown_high = _bound(low / factor, up=True), _bound(high / factor, up=False)
+    hint = _other_unit_hint(value, measure) if not unit_text else ""
+    raise AnswerError(f"{_fmt(value)} {unit} is outside the accepted range "
+                      f"{_fmt(shown_low)}–{_fmt(shown_high)} {unit} for {name}{hint}")
+
+
+def _unit(typed: str, measure: Measure, name: str) -> tuple[str, float]:
+    """The declared unit a typed one means, with its factor; refused naming the question."""
+    known: dict[str, tuple[str, float]] = {}
+    for declared, factor in measure.units.items():   # the first spelling names the unit
+        known.setdefault(norm_unit(declared), (declared, factor))
+    found = known.get(norm_unit(typed))
+    if found is None:
+        raise AnswerError(f"unknown unit '{typed}' for {name}; accepted units: "
+                          + ", ".join(measure.units))
+    return found
+
+
+def _bound(value: float, up: bool) -> float:
+    """A range limit in another unit, to 3 significant digits, rounded inwards (so every
+    value shown as inside the range is accepted)."""
+    if value == 0:
+        return 0.0
+    digits = 2 - math.floor(math.log10(abs(value)))
+    scale = 10.0 ** digits
+    return (math.ceil if up else math.floor)(round(value * scale, 6)) / scale
 
 
 def _other_unit_hint(value: float, measure: Measure) -> str:

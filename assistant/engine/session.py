@@ -149,7 +149,7 @@ class Session:
             return Answer(raw, yes, "Yes" if yes else "No", step.mention)
         if kind == "number":
             measure = self.dialog.measures[step.question.id]
-            number, unit = parse.parse_number(raw, measure, step.question.id)
+            number, unit = parse.parse_number(raw, measure, step.question.label or step.prompt)
             shown = f"{raw:g}" if isinstance(raw, (int, float)) else str(raw).strip()
             if not any(c.isalpha() for c in shown):   # a bare number is in the canonical unit
                 shown += f" {measure.unit}"

@@ -15,7 +15,7 @@ from tests.support.files import REPLAYS, write_replay
 @pytest.mark.parametrize("answers, message", [
     (base(serum_magnesium=2), "answers.serum_magnesium: unknown question id 'serum_magnesium'"),
     (base(calcium="45 mg/dL"), "outside the accepted range 3–20 mg/dL"),
-    (base(crp="4 furlongs"), "unknown unit 'furlongs' for crp"),
+    (base(crp="4 furlongs"), "answers.crp: unknown unit 'furlongs' for CRP"),
     (base(sex=None), "no answer for 'sex', and it is required"),
 ])
 def test_cli_replay_errors_exit_non_zero(tmp_path, answers, message):

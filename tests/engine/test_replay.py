@@ -64,13 +64,14 @@ def test_unknown_question_id_is_an_error(tmp_path, library):
 
 def test_out_of_range_lab_is_an_error_with_the_range(tmp_path, library):
     path = write_replay(tmp_path, base(calcium="45 mg/dL"))
-    with pytest.raises(ReplayError, match=r"answers.calcium: calcium 45 mg/dL is outside the "
-                                          r"accepted range 3–20 mg/dL"):
+    with pytest.raises(ReplayError, match=r"answers.calcium: 45 mg/dL is outside the accepted "
+                                          r"range 3–20 mg/dL for Calcium"):
         replay(path, library=library)
 
 
 def test_unknown_unit_is_an_error(tmp_path, library):
-    with pytest.raises(ReplayError, match="unknown unit 'furlongs' for crp; accepted units: mg/L, mg/dL"):
+    with pytest.raises(ReplayError, match="unknown unit 'furlongs' for CRP; accepted units: "
+                                          "mg/L, mg/dL"):
         replay(write_replay(tmp_path, base(crp="4 furlongs")), library=library)
 
 
