@@ -10,12 +10,14 @@ from typing import Any
 
 from .dialog import Measure, Option
 from .errors import AnswerError
-from .facts import UNKNOWN
+from .facts import UNKNOWN, BelowLimit
 
 UNKNOWN_WORDS = frozenset({"unknown", "not done", "not known", "n/a", "na", "?", "dont know",
                            "don't know", "unsure"})
 YES = frozenset({"yes", "y", "true", "oui", "si", "sí"})
 NO = frozenset({"no", "n", "false", "non"})
+NEGATIVE_WORDS = frozenset({"negative", "neg", "undetectable", "not detected", "undetected",
+                            "négatif", "negatif"})
 
 _NUMBER = re.compile(r"([-+]?(?:\d+(?:[.,]\d+)?|[.,]\d+))\s*(.*)", re.DOTALL)
 NUMBER_TEXT_LIMIT = 40      # characters: a number and its unit; longer is refused unread
@@ -97,22 +99,29 @@ def parse_yesno(raw: Any) -> bool:
     raise AnswerError(f"'{raw}' is not yes or no")
 
 
-def parse_number(raw: Any, measure: Measure, name: str) -> tuple[float, str]:
-    """A number with an optional unit, converted to the canonical unit and range-checked.
+def parse_number(raw: Any, measure: Measure, name: str) -> tuple[float | BelowLimit, str]:
+    """A number with an optional unit, converted to the canonical unit and range-checked;
+    for a lab, also a result below a limit ('<5', or 'negative' where the lab allows it).
 
     Returns the canonical value and the unit the clinician used. A refusal speaks in that
     unit and names the question (``name``: its label).
     """
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
         raise AnswerError(f"expected a number in {measure.unit}")
+    below = False
     if isinstance(raw, str):
         text = raw.replace("\u2009", "").replace("\u00a0", "").strip()
         if len(text) > NUMBER_TEXT_LIMIT:
             raise AnswerError(f"'{clip(text)}' is too long for a number and its unit "
                               f"(example: 8.8 {measure.unit})")
+        if measure.negative and text.lower() in NEGATIVE_WORDS:
+            return BelowLimit(None), measure.unit
+        if measure.below and text.startswith("<"):
+            below, text = True, text[1:].lstrip()
         match = _NUMBER.fullmatch(text)
         if match is None:
-            raise AnswerError(f"'{raw}' is not a number (example: 8.8 {measure.unit})")
+            example = f"8.8 {measure.unit}" + (", or '<5' below a limit" if measure.below else "")
+            raise AnswerError(f"'{raw}' is not a number (example: {example})")
         value = float(match.group(1).replace(",", "."))
         unit_text = match.group(2).strip()
     elif isinstance(raw, int) and abs(raw) >= 10 ** 15:
@@ -124,11 +133,13 @@ def parse_number(raw: Any, measure: Measure, name: str) -> tuple[float, str]:
     unit, factor = _unit(unit_text, measure, name) if unit_text else (measure.unit, 1.0)
     canonical = round(value * factor, 3)
     low, high = measure.plausible.low, measure.plausible.high
-    if low <= canonical <= high:
+    if below and low < canonical <= high:
+        return BelowLimit(canonical), unit
+    if not below and low <= canonical <= high:
         return canonical, unit
     shown_low, shown_high = _bound(low / factor, up=True), _bound(high / factor, up=False)
     hint = _other_unit_hint(value, measure) if not unit_text else ""
-    raise AnswerError(f"{_fmt(value)} {unit} is outside the accepted range "
+    raise AnswerError(f"{'<' if below else ''}{_fmt(value)} {unit} is outside the accepted range "
                       f"{_fmt(shown_low)}–{_fmt(shown_high)} {unit} for {name}{hint}")
 
 

@@ -19,6 +19,10 @@ A ``drug`` test (a drug name, therapy id or class id) holds for drugs that were 
 ``exposure`` names the other kinds it should hold for instead (``taken``, ``not_taken``,
 ``planned``, ``allergy``): "no IVIG" or "rituximab not approved" is never a trial of it.
 ``current: true`` keeps drugs not known to be stopped; ``current: false`` only stopped ones.
+
+A lab result below a limit ("<5") is not a number: ``below``/``at_most`` a value at or above
+the limit holds (every value under the limit does), ``above``/``at_least`` never does, and
+any other test on it is undecided (like an unknown fact, it does not hold).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from typing import Any
 import msgspec
 
 from .exposure import ExposureKind
-from .facts import UNKNOWN, DrugEntry
+from .facts import UNKNOWN, BelowLimit, DrugEntry
 
 Scalar = str | bool | float
 
@@ -146,10 +150,18 @@ class Condition(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_de
         return _TESTS[name](value, wanted, self)
 
     def undecided(self, facts: Mapping[str, Any]) -> list[str]:
-        """Questions and facts read here whose value is missing or unknown (so the test
-        could not be made)."""
+        """Questions and facts read here whose value is missing or unknown, or below a limit
+        that does not settle the test (so the test could not be made)."""
         return [q for q in dict.fromkeys(self.subjects())
-                if facts.get(q) is None or facts.get(q) is UNKNOWN]
+                if facts.get(q) is None or facts.get(q) is UNKNOWN
+                or any(not _settled(c, facts[q]) for c in self.tests_of(q))]
+
+    def tests_of(self, subject: str) -> Iterator[Condition]:
+        """The single-fact tests here that read ``subject``."""
+        if self.subject == subject:
+            yield self
+        for child in self.children():
+            yield from child.tests_of(subject)
 
 
 _OPERATOR: dict[Condition, tuple[str, Any]] = {}
@@ -173,14 +185,28 @@ def _number(value: Any) -> float | None:
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
+def _under(value: Any, wanted: float) -> bool:
+    """A result below a limit that is at or under ``wanted``: every possible value is below it."""
+    return isinstance(value, BelowLimit) and value.limit is not None and value.limit <= wanted
+
+
+def _settled(test: Condition, value: Any) -> bool:
+    """Whether a result below a limit decides ``test`` (any other value always does)."""
+    if not isinstance(value, BelowLimit):
+        return True
+    name, wanted = test.operator()
+    return name == "answered" or (name in ("below", "above", "at_least", "at_most")
+                                  and _under(value, wanted))
+
+
 _TESTS = {
     "is": lambda v, w, c: v == w,
     "in": lambda v, w, c: v in w,
     "has": lambda v, w, c: isinstance(v, frozenset) and w in v,
     "has_any": lambda v, w, c: isinstance(v, frozenset) and not v.isdisjoint(w),
-    "below": lambda v, w, c: (n := _number(v)) is not None and n < w,
+    "below": lambda v, w, c: _under(v, w) or ((n := _number(v)) is not None and n < w),
     "above": lambda v, w, c: (n := _number(v)) is not None and n > w,
     "at_least": lambda v, w, c: (n := _number(v)) is not None and n >= w,
-    "at_most": lambda v, w, c: (n := _number(v)) is not None and n <= w,
+    "at_most": lambda v, w, c: _under(v, w) or ((n := _number(v)) is not None and n <= w),
     "drug": lambda v, w, c: isinstance(v, tuple) and _has_drug(v, w, c),
 }

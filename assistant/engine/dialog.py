@@ -29,11 +29,15 @@ class Option(Strict, kw_only=True, frozen=True):
 
 
 class Measure(Strict, kw_only=True, frozen=True):
-    """Units and limits of a number: canonical ``unit``, accepted ``units`` (factor to canonical)."""
+    """Units and limits of a number: canonical ``unit``, accepted ``units`` (factor to
+    canonical). ``below``: a result may be reported below a limit ('<5'); ``negative``: also
+    as 'negative' (below an unstated limit)."""
 
     unit: str
     units: dict[str, float]          # accepted unit -> factor to canonical (> 0)
     plausible: Interval
+    below: bool = False
+    negative: bool = False
 
 
 class Next(Strict, kw_only=True, frozen=True):
@@ -141,7 +145,9 @@ def load_dialog(path: Path, labs: dict[str, Lab], root: Path | None = None) -> D
             problems += _question_problems(located, where, question, questions, labs, order)
             if question.lab in labs:
                 lab = labs[question.lab]
-                measures[question.id] = Measure(unit=lab.unit, units=lab.units, plausible=lab.plausible)
+                measures[question.id] = Measure(unit=lab.unit, units=lab.units,
+                                                plausible=lab.plausible, below=True,
+                                                negative=lab.negative)
             elif question.measure is not None:
                 measures[question.id] = question.measure
     if problems:

@@ -13,7 +13,7 @@ from typing import Any
 
 from .conditions import Condition
 from .dialog import Dialog
-from .facts import UNKNOWN, DrugEntry
+from .facts import UNKNOWN, BelowLimit, DrugEntry
 from .pathway_data import Value
 
 
@@ -50,6 +50,9 @@ def show_value(dialog: Dialog, qid: str, value: Any) -> str:
     if value is UNKNOWN or value is None:
         return "unknown"
     question = dialog.questions[qid]
+    if isinstance(value, BelowLimit):
+        limit = value.limit
+        return "negative" if limit is None else f"<{limit:g} {dialog.measures[qid].unit}"
     if question.type == "number":
         return f"{value:g} {dialog.measures[qid].unit}"
     if question.type in ("single", "multi"):

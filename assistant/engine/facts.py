@@ -1,8 +1,9 @@
 """The values a consult collects: one fact per question, in canonical units.
 
 Fact values by question type: single choice -> option value (str); yes/no -> bool;
-multiple choice -> frozenset of option values; number -> float in the canonical unit;
-text -> str; drug list -> tuple of DrugEntry. ``UNKNOWN`` marks "unknown / not done".
+multiple choice -> frozenset of option values; number -> float in the canonical unit (or,
+for a lab, ``BelowLimit``); text -> str; drug list -> tuple of DrugEntry. ``UNKNOWN`` marks
+"unknown / not done".
 """
 
 from __future__ import annotations
@@ -32,6 +33,17 @@ class _Unknown:
 
 
 UNKNOWN: Final = _Unknown()
+
+
+@dataclass(frozen=True)
+class BelowLimit:
+    """A lab result reported below a limit ("<5 mg/L"), or as negative (``limit`` None).
+
+    The true value is somewhere under the limit, never the limit itself: a test is decided
+    only when every value under the limit gives the same answer (see ``conditions``).
+    """
+
+    limit: float | None     # in the canonical unit
 
 
 @dataclass(frozen=True)

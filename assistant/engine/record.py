@@ -9,16 +9,20 @@ from typing import Any
 from .dialog import Dialog
 from .drug_answers import DrugList
 from .explain import show_reading
-from .facts import UNKNOWN, DrugEntry
+from .facts import UNKNOWN, BelowLimit, DrugEntry
 from .schema import Lab
 from .session import Session
 
 
-def lab_flag(lab: Lab, value: float, age: float | None) -> str | None:
-    """'low' or 'high' against the paediatric reference interval for this age, else None."""
+def lab_flag(lab: Lab, value: float | BelowLimit, age: float | None) -> str | None:
+    """'low' or 'high' against the paediatric reference interval for this age, else None
+    (a result below a limit is low only when the limit is at or under the interval)."""
     band = lab.reference_for(age)
     if band is None:
         return None
+    if isinstance(value, BelowLimit):
+        low = value.limit is not None and band.low is not None and value.limit <= band.low
+        return "low" if low else None
     if band.low is not None and value < band.low:
         return "low"
     if band.high is not None and value > band.high:
@@ -41,7 +45,9 @@ def fact_json(dialog: Dialog, qid: str, value: Any, age: float | None) -> Any:
         return "unknown"
     question = dialog.questions[qid]
     if question.type == "number":
-        out: dict[str, Any] = {"value": value, "unit": dialog.measures[qid].unit}
+        out: dict[str, Any] = ({"below": value.limit} if isinstance(value, BelowLimit)
+                               else {"value": value})
+        out["unit"] = dialog.measures[qid].unit
         lab = dialog.labs.get(question.lab) if question.lab else None
         if lab is not None:
             out["flag"] = lab_flag(lab, value, age)
@@ -135,7 +141,7 @@ def _plain(answer: Any) -> Any:
         return "unknown"
     if isinstance(value, frozenset):
         return sorted(value)
-    if isinstance(value, float) and isinstance(answer.raw, str):
+    if isinstance(value, (float, BelowLimit)) and isinstance(answer.raw, str):
         return answer.raw.strip()
     return value
 

@@ -252,6 +252,7 @@ class Lab(Strict, kw_only=True, frozen=True):
     reference: tuple[AgeRange, ...]             # paediatric reference intervals (flag outside)
     refs: tuple[str, ...]
     note: str | None = None
+    negative: bool = False                      # may be reported as "negative" (undetectable)
 
     def reference_for(self, age: float | None) -> AgeRange | None:
         for band in self.reference:

@@ -16,7 +16,7 @@ from . import answers as parse
 from .dialog import END, Dialog, FollowUp, Option, Question, Section
 from .drug_answers import DrugList, TypedMention, asked_about
 from .errors import AnswerError
-from .facts import UNKNOWN, DrugEntry, Facts
+from .facts import UNKNOWN, BelowLimit, DrugEntry, Facts
 
 if TYPE_CHECKING:
     from .matching import Candidate, DrugMatcher, Mention
@@ -153,8 +153,13 @@ class Session:
             shown = f"{raw:g}" if isinstance(raw, (int, float)) else str(raw).strip()
             if not any(c.isalpha() for c in shown):   # a bare number is in the canonical unit
                 shown += f" {measure.unit}"
+            elif isinstance(number, BelowLimit) and number.limit is None:
+                shown += " (below the detection limit)"
             elif unit != measure.unit:
-                shown += f" (= {parse.as_precise_as(number, shown)} {measure.unit})"
+                below, canonical = ("<", number.limit) if isinstance(number, BelowLimit) \
+                    else ("", number)
+                assert canonical is not None      # a negative result was shown above
+                shown += f" (= {below}{parse.as_precise_as(canonical, shown)} {measure.unit})"
             return Answer(raw, number, shown, step.mention)
         if kind == "drugs":
             return self._parse_drugs(raw)

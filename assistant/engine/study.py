@@ -177,7 +177,7 @@ def _explain(library: Library, qid: str, prompt: str, want: Any, got: Any, shown
                 out.append(Mismatch(qid, "extra_red_flag", shown_want, o.label,
                                     f"{o.label}: the vignette does not describe this."))
         return out
-    if question.type == "number":
+    if question.type == "number" and isinstance(want, float) and isinstance(got, float):
         return [_number(library, qid, want, got, shown_want, shown_got, facts)]
     if question.type == "drugs":
         return [Mismatch(qid, "answer", shown_want, shown_got,

@@ -7,12 +7,15 @@ import pytest
 from assistant.engine import answers
 from assistant.engine.dialog import Measure, Option
 from assistant.engine.errors import AnswerError
+from assistant.engine.facts import BelowLimit
 from assistant.engine.schema import Interval
 
 CALCIUM = Measure(unit="mg/dL", units={"mg/dL": 1, "mmol/L": 4.008},
-                  plausible=Interval(low=3, high=20))
+                  plausible=Interval(low=3, high=20), below=True)
 PLATELETS = Measure(unit="10^9/L", units={"10^9/L": 1, "/mm3": 0.001},
-                    plausible=Interval(low=1, high=3000))
+                    plausible=Interval(low=1, high=3000), below=True)
+CRP = Measure(unit="mg/L", units={"mg/L": 1, "mg/dL": 10},
+              plausible=Interval(low=0, high=600), below=True, negative=True)
 WEIGHT = Measure(unit="kg", units={"kg": 1, "g": 0.001, "lb": 0.45359237},
                  plausible=Interval(low=0.5, high=200))
 OPTIONS = (Option(value="none", label="None", exclusive=True), Option(value="mild", label="Mild"),
@@ -74,6 +77,32 @@ def test_an_unknown_unit_names_the_measure_not_an_id():
     with pytest.raises(AnswerError, match="^unknown unit 'stone' for weight; accepted units: "
                                           "kg, g, lb$"):
         answers.parse_number("4 stone", WEIGHT, "weight")
+
+
+def test_a_result_below_a_limit_is_kept_as_below_it():
+    assert answers.parse_number("<5", CRP, "CRP") == (BelowLimit(5.0), "mg/L")
+    assert answers.parse_number("< 0.5 mg/dL", CRP, "CRP") == (BelowLimit(5.0), "mg/dL")
+    below = answers.parse_number("<2.2 mmol/L", CALCIUM, "calcium")
+    assert below == (BelowLimit(pytest.approx(8.818)), "mmol/L")
+    for word in ("negative", "Negative", "undetectable", "not detected"):
+        assert answers.parse_number(word, CRP, "CRP") == (BelowLimit(None), "mg/L")
+
+
+@pytest.mark.parametrize("raw, measure, message", [
+    ("negative", CALCIUM, "'negative' is not a number"),    # only where the lab allows it
+    ("<30", WEIGHT, "'<30' is not a number"),               # a weight has no detection limit
+    ("<0", CRP, "<0 mg/L is outside the accepted range 0–600 mg/L"),
+    ("<900", CRP, "<900 mg/L is outside the accepted range"),
+])
+def test_below_a_limit_only_where_it_makes_sense(raw, measure, message):
+    with pytest.raises(AnswerError, match=message):
+        answers.parse_number(raw, measure, "a lab")
+
+
+@pytest.mark.parametrize("raw", ["abc", "", True, None, "nan", "inf mg/dL"])
+def test_non_numbers_are_refused(raw):
+    with pytest.raises(AnswerError):
+        answers.parse_number(raw, CALCIUM, "calcium")
 
 
 @pytest.mark.parametrize("raw, expected", [("mild", "mild"), ("Severe", "severe"), ("2", "mild"),

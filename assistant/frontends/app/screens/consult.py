@@ -232,6 +232,9 @@ class ConsultScreen(Screen):
             ref = reference_text(lab, known_age(self.session.facts)) if lab else None
             if ref:
                 parts.append(f"reference {ref}")
+            if measure.below:
+                parts.append("'<5' if below a limit" + (", or 'negative'" if measure.negative
+                                                         else ""))
         elif step.type == "drugs":
             parts.append("↓ picks a suggestion; Enter sends the line")
         if step.index is None and step.question.help:
