@@ -17,7 +17,7 @@ from assistant.engine.record import replay_yaml
 from assistant.engine.replay import replay, replay_data, restore
 from assistant.engine.report import consult_report, md_text
 from assistant.engine.session import KEEP
-from assistant.frontends.userdata import Autosave
+from assistant.frontends.consults import History, read
 from tests.support.answers import base
 from tests.support.files import REPLAYS
 
@@ -232,10 +232,12 @@ def test_any_typed_line_survives_autosave_resume_and_report(library, tmp_path_fa
             value = "unknown"
         session.answer(value)
     folder = tmp_path_factory.mktemp("data")
-    Autosave(folder).save(session)
-    saved = Autosave(folder).read()
-    assert saved is not None
-    again = restore(saved.answers, library)
+    file = History(folder).new()
+    file.save(session)
+    assert file.path is not None
+    saved = read(file.path)
+    assert saved.answers is not None, saved.problem
+    again = restore(dict(saved.answers), library)
     assert again.answers["prior_treatments"].raw == line
     assert again.answers["prior_treatments"].shown == session.answers["prior_treatments"].shown
     assert again.facts == session.facts
