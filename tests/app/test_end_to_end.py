@@ -11,6 +11,7 @@ from assistant.frontends.app.screens.result import ResultScreen
 from assistant.frontends.app.screens.start import StartScreen
 from tests.support.files import REPLAYS, replay_answers
 from tests.support.keys import fast_forward, run_consult
+from tests.support.screens import rendered
 
 
 @pytest.mark.parametrize("case, answer_all", [("rh", run_consult), ("sara", fast_forward)],
@@ -28,8 +29,9 @@ async def test_a_seed_case_end_to_end(make_app, library, case, answer_all):
         assert isinstance(screen, ResultScreen)
         assert screen.session.facts == expected.session.facts
         want = expected.recommendation()
-        banner = str(screen.query_one("#banner Static").content)
-        assert banner.startswith(f"Triage: {want.triage.level.upper()}")
+        title = str(screen.query_one("#banner-title").content)
+        assert title.startswith(f"Triage: {want.triage.level.upper()}")
+        banner = rendered(screen.query_one("#banner-text").content)
         for flag in want.triage.flags:
             assert flag.message in banner
         # every option is a row of the table, the first choice among them

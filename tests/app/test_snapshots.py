@@ -1,4 +1,5 @@
-"""SVG snapshots of the main screens at 80×24 (pytest-textual-snapshot). A consult is
+"""SVG snapshots of the main screens at 80×24, the result with many flags at 120×40 too
+(pytest-textual-snapshot). A consult is
 answered through the screen (not restored) so that red flags show where they fired.
 
 Accept an intended change with ``pytest tests/app/test_snapshots.py --snapshot-update``
@@ -8,6 +9,7 @@ stable.
 
 from __future__ import annotations
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -16,6 +18,7 @@ from tests.support.keys import fast_forward
 from tests.support.screens import open_consult
 
 SIZE = (80, 24)
+SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 
 
 async def steady(pilot: Pilot) -> None:
@@ -55,3 +58,13 @@ def test_result_screen(snap_compare, make_app, library):
         await steady(pilot)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+@SIZES
+def test_result_screen_with_six_flags(snap_compare, make_app, library, size):
+    """RH: the banner counts its flags and scrolls; long names in the table end in '…'."""
+    async def run_before(pilot: Pilot) -> None:
+        await open_consult(pilot, library, "rh", None)
+        await steady(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+from typing import Any
+
+from rich.console import Console
 from textual.pilot import Pilot
 
 from assistant.engine.library import Library
@@ -24,3 +28,11 @@ async def open_consult(pilot: Pilot, library: Library, replay: str,
         screen.action_result()
     await pilot.pause()
     return screen
+
+
+def rendered(renderable: Any, width: int = 200) -> str:
+    """A widget's content as text, as the terminal shows it, with wrapped lines joined (so a
+    sentence can be looked for whatever the width)."""
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(renderable)
+    return " ".join(console.export_text().split())

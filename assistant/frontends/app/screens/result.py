@@ -1,4 +1,5 @@
-"""The result: triage banner, then the options by role beside the selected row in detail.
+"""The result: triage banner (every flag, scrollable; t shows them all at full height),
+then the options by role beside the selected row in detail.
 
 The first row is the summary (the pathway step by step, the first steps, the gaps and what
 would change them, what is not for this child); then each role with its options, then the
@@ -32,6 +33,7 @@ from ....engine.session import Session
 from ...consults import STAMP, ConsultFile, now
 from ...exports import default_path
 from ...text import literal
+from ..widgets.triage_banner import TriageBanner
 from .export import ExportScreen
 
 
@@ -57,10 +59,11 @@ def _fit(name: str) -> str:
 
 class ResultScreen(Screen):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Change answers"),
-        Binding("m", "export_report", "Save report"),
-        Binding("s", "export_replay", "Save replay"),
-        Binding("n", "app.new_consult", "New consult"),
+        Binding("escape", "back", "Answers"),
+        Binding("t", "triage", "All flags"),
+        Binding("m", "export_report", "Report"),
+        Binding("s", "export_replay", "Replay file"),
+        Binding("n", "app.new_consult", "New"),
     ]
 
     def __init__(self, library: Library, session: Session,
@@ -80,8 +83,7 @@ class ResultScreen(Screen):
         self._summary: str | None = None
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="banner", classes=f"-{self.recommendation.triage.level}"):
-            yield Static(self._banner())
+        yield TriageBanner(self.view, self.recommendation.triage.level)
         with Horizontal(id="result-body"):
             yield DataTable(id="ranking", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="detail"):
@@ -118,13 +120,24 @@ class ResultScreen(Screen):
     def _status(self, group: RoleGroup) -> str:
         return next(g.status for g in self.view.groups if g.title == group.title)
 
-    def _banner(self) -> Text:
-        text = Text(f"Triage: {self.view.headline} ({self.view.counts})", style="bold")
-        for flag in self.view.flags:
-            text.append(f"\n⚠ {flag.level}: {literal(flag.message)}")
-            if flag.action:
-                text.append(f" → {literal(flag.action)}")
-        return text
+    def action_triage(self) -> None:
+        """Every flag, full height (again: back to the options)."""
+        full = not self.has_class("-triage-full")
+        self.set_class(full, "-triage-full")
+        if full:
+            self.query_one("#banner-flags").focus()
+        else:
+            self.query_one(DataTable).focus()
+
+    def action_back(self) -> None:
+        """Esc: out of the full triage view first, then back to the answers."""
+        if self.has_class("-triage-full"):
+            self.action_triage()
+        else:
+            self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "triage" or bool(self.view.flags)
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
