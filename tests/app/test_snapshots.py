@@ -1,5 +1,5 @@
-"""SVG snapshots of the main screens at 80×24, the result with many flags at 120×40 too
-(pytest-textual-snapshot). A consult is
+"""SVG snapshots of the main screens at 80×24, the result with many flags and the answers
+panel at 120×40 too (pytest-textual-snapshot). A consult is
 answered through the screen (not restored) so that red flags show where they fired.
 
 Accept an intended change with ``pytest tests/app/test_snapshots.py --snapshot-update``
@@ -65,6 +65,17 @@ def test_result_screen_with_six_flags(snap_compare, make_app, library, size):
     """RH: the banner counts its flags and scrolls; long names in the table end in '…'."""
     async def run_before(pilot: Pilot) -> None:
         await open_consult(pilot, library, "rh", None)
+        await steady(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_answers_panel(snap_compare, make_app, library, size):
+    """F3 at the labs: wrapped answers whole, the latest highlighted; Esc shown to close it."""
+    async def run_before(pilot: Pilot) -> None:
+        await open_consult(pilot, library, "rh", "esr")
+        await pilot.press("f3")
         await steady(pilot)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run_before)

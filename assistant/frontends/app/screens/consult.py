@@ -40,12 +40,12 @@ Entry = tuple[str, str, str | None]   # kind, text, answer key
 
 class ConsultScreen(Screen):
     BINDINGS = [
+        Binding("ctrl+r", "result", "Result"),
         Binding("f2", "why", "Why asked?"),
         Binding("ctrl+z", "back", "Back"),
         Binding("f3", "answers", "Answers"),
-        Binding("ctrl+r", "result", "Result", show=False),
         Binding("f4", "vignette", "Vignette"),
-        Binding("escape", "cancel_edit", "Cancel edit", show=False),
+        Binding("escape", "close", "Close"),
     ]
 
     def __init__(self, library: Library, session: Session, autosave: ConsultFile | None,
@@ -57,7 +57,7 @@ class ConsultScreen(Screen):
         self.library, self.session, self.autosave = library, session, autosave
         self.finish, self.vignette = finish, vignette
         self.editing: Step | None = None
-        self.withdrawn: tuple[str, Answer] | None = None   # the answer Ctrl+Z took back
+        self.withdrawn: dict[str, Answer] = {}   # answers taken back (Ctrl+Z), shown again
         self.why_for: str | None = None
         self.flag_at: dict[str, str] = {}     # flag id -> answer key after which it fired
         self.flags: tuple[Flag, ...] = ()
@@ -95,6 +95,7 @@ class ConsultScreen(Screen):
         self._show_progress()
         self._show_answer_area()
         self._show_hint()
+        self.refresh_bindings()
 
     def _update_flags(self) -> None:
         result = triage(self.session.facts, self.library)
@@ -182,15 +183,17 @@ class ConsultScreen(Screen):
 
     def _focus_answer(self) -> None:
         area = self.query_one("#answer", Vertical)
-        for widget in area.query("Input, OptionList, SelectionList"):
+        for widget in area.query("Input, OptionList"):
             if widget.focusable and widget.id != "dropdown":
                 widget.focus()
                 return
 
     def _widget_for(self, step: Step) -> Any:
-        given = self.session.answer_for(step.key) if self.editing else None
-        if given is None and self.withdrawn is not None and self.withdrawn[0] == step.key:
-            given = self.withdrawn[1]        # Ctrl+Z: the answer back in place to correct
+        """The answer widget for ``step``, holding the answer being changed, or the one taken
+        back with Ctrl+Z, for correction."""
+        given = self.session.answer_for(step.key) if self.editing else self.withdrawn.get(step.key)
+        if given is not None and given.mention != step.mention:
+            given = None   # taken back from another drug in that place
         raw = given.raw if given is not None else None
         value = given.value if given is not None else None
         if step.type in ("single", "yesno"):
@@ -261,10 +264,9 @@ class ConsultScreen(Screen):
         if self.session.complete and self.editing is None:
             self.action_result()
 
-    def _changed(self, withdrawn: tuple[str, Answer] | None = None) -> None:
+    def _changed(self) -> None:
         self.error = None
         self.why_for = None
-        self.withdrawn = withdrawn
         if self.autosave is not None:
             try:
                 self.autosave.save(self.session)
@@ -300,39 +302,63 @@ class ConsultScreen(Screen):
         self.query_one(Transcript).show(self._entries())
 
     def action_back(self) -> None:
+        """Take back the last answer; its question comes again with that answer in place."""
         if self.editing is not None:
-            self.action_cancel_edit()
+            self.action_close()
             return
-        path = self.session.path
-        last = path[-1].key if path else None
-        withdrawn = self.session.answer_for(last) if last is not None else None
+        last = self.session.path[-1] if self.session.path else None
+        taken = self.session.answer_for(last.key) if last is not None else None
         try:
             self.session.back()
         except AnswerError as exc:
             self.notify(str(exc), severity="warning")
             return
-        self._changed((last, withdrawn) if last is not None and withdrawn else None)
+        if last is not None and taken is not None:
+            self.withdrawn[last.key] = taken
+        self._changed()
 
-    def action_cancel_edit(self) -> None:
+    def action_close(self) -> None:
+        """Esc: cancel a change, or close the answers panel."""
         if self.editing is not None:
             self.editing = None
             self.error = None
             self.refresh_view()
+        elif self._panel_open():
+            self.remove_class("-show-facts")
+            self._focus_answer()
+            self.refresh_bindings()
+
+    def _panel_open(self) -> bool:
+        """The answers panel is shown over the chat (narrow) or has the focus (wide)."""
+        if self.has_class("-narrow"):
+            return self.has_class("-show-facts")
+        return self.query_one(FactsPanel).has_focus and self.step is not None
 
     def action_answers(self) -> None:
         """Show and focus the answers (to pick one to change); again: back to answering."""
+        if self._panel_open():
+            self.action_close()
+            return
         panel = self.query_one(FactsPanel)
-        if panel.has_focus:
-            self.remove_class("-show-facts")
-            self._focus_answer()
-        else:
-            self.add_class("-show-facts")
-            if panel.highlighted is None and panel.option_count:
-                panel.highlighted = panel.option_count - 1   # the latest answer
-            panel.focus()
+        self.add_class("-show-facts")
+        if panel.highlighted is None and panel.option_count:
+            panel.highlighted = panel.option_count - 1   # the latest answer
+        panel.focus()
+        self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return action != "vignette" or self.vignette is not None
+        """The footer shows only the keys that do something now."""
+        if action == "vignette":
+            return self.vignette is not None
+        if action == "result":
+            return self.session.complete
+        if action == "why":
+            return self.step is not None
+        if action == "back":
+            return bool(self.session.path) or self.editing is not None
+        if action == "close":
+            return self.editing is not None or self._panel_open()
+        return True
 
     def action_vignette(self) -> None:
         from .help import HelpScreen

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Input, OptionList, Select, SelectionList
+from textual.widgets import Input, OptionList, Select
 from textual.widgets.option_list import Option
-from textual.widgets.selection_list import Selection
 
 from ....engine.dialog import Measure
 from ....engine.session import Step
@@ -82,29 +82,68 @@ class ChoiceAnswer(OptionList):
         self.post_message(AnswerGiven(event.option.id))
 
 
-class MultiAnswer(SelectionList[str]):
-    """Several options: Space (or the number key) ticks, Enter submits."""
+class MultiAnswer(OptionList):
+    """Several options: Space (or the number key) ticks, Enter sends the ticked ones.
 
-    BINDINGS = [Binding("enter", "submit", "Send ticked", show=False)]
+    An option list with a tick box in each prompt, so that long labels (the red flags)
+    wrap instead of being cut short.
+    """
+
+    BINDINGS = [Binding("space", "tick", "Tick", show=False),
+                Binding("enter", "submit", "Send ticked", show=False)]
 
     def __init__(self, step: Step, current: Any = None) -> None:
-        ticked = set(current) if isinstance(current, frozenset) else set()
-        self.values = [v for v, _ in choices(step)]
-        super().__init__(*(Selection(_numbered(i, label), value, value in ticked)
-                           for i, (value, label) in enumerate(choices(step), 1)),
+        pairs = choices(step)
+        self.values = [v for v, _ in pairs]
+        self.labels = [label for _, label in pairs]
+        self.ticked: set[str] = set()
+        if isinstance(current, frozenset):
+            self.ticked = set(current) & set(self.values)
+        elif current is not None and UNKNOWN in self.values:   # the answer was unknown
+            self.ticked = {UNKNOWN}
+        super().__init__(*(Option(self._prompt(i), id=value) for i, value in enumerate(self.values)),
                          classes="answer-widget")
 
+    def _prompt(self, i: int) -> Table:
+        """The tick box and number, then the label wrapping under itself."""
+        box = ("[x]", "bold") if self.values[i] in self.ticked else ("[ ]", "dim")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        grid.add_row(Text.assemble(box, " ", (f"{i + 1}." if i < 9 else "  ", "dim")),
+                     Text(literal(self.labels[i])))
+        return grid
+
+    @property
+    def selected(self) -> list[str]:
+        """The ticked values, in the options' order."""
+        return [v for v in self.values if v in self.ticked]
+
     def on_mount(self) -> None:
+        self.highlighted = 0
         self.focus()
 
     def on_key(self, event: events.Key) -> None:
         i = _numbered_option(event, len(self.values))
         if i is not None:
             self.highlighted = i
-            self.toggle(self.values[i])
+            self.tick(self.values[i])
+
+    def tick(self, value: str) -> None:
+        self.ticked ^= {value}
+        i = self.values.index(value)
+        self.replace_option_prompt_at_index(i, self._prompt(i))
+
+    def action_tick(self) -> None:
+        if self.highlighted is not None:
+            self.tick(self.values[self.highlighted])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()   # a click ticks, as Space does
+        self.tick(self.values[event.option_index])
 
     def action_submit(self) -> None:
-        chosen = list(self.selected)
+        chosen = self.selected
         if chosen == [UNKNOWN]:   # the "unknown / not done" option alone is the answer unknown
             self.post_message(AnswerGiven(UNKNOWN))
             return

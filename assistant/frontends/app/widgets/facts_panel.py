@@ -1,6 +1,7 @@
 """The side panel: every answer so far, abnormal labs marked, stale answers shown as such.
 
-Selecting an answer (Enter or click) asks to change it.
+Selecting an answer (Enter or click) asks to change it. Answers that no longer apply can be
+reached with the keyboard too (to read them; selecting one says why it cannot be changed).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class FactsPanel(OptionList):
         highlighted = self.highlighted
         self.lines = lines
         self.clear_options()
-        self.add_options(Option(_render(line), id=line.key, disabled=line.stale) for line in lines)
+        self.add_options(Option(_render(line), id=line.key) for line in lines)
         if highlighted is not None and lines:
             self.highlighted = min(highlighted, len(lines) - 1)
 
