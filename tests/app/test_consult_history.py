@@ -71,8 +71,8 @@ async def test_resume_picks_the_latest_unfinished_consult(library, tmp_path, mon
     app = TriageApp(history=history, library=library)
     async with app.run_test(size=(100, 32)) as pilot:
         start = await listed(pilot)
-        resume = start.query_one("#resume", Button)
-        assert app.focused is resume
+        assert start.query_one("#resume", Button).display
+        assert app.focused is start.query_one("#consults")
         listing = start.query_one("#consults", OptionList)     # the one to resume is highlighted
         row = str(listing.get_option_at_index(listing.highlighted).prompt)
         assert "6 y · female · Idiopathic calcinosis · 6 answers, unfinished" in row

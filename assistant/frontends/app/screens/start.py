@@ -69,8 +69,8 @@ class StartScreen(Screen):
         self.set_class(event.size.height < SHORT, "-short")
 
     def show_consults(self, consults: list[Listed]) -> None:
-        """The history was read (after the first paint): list it, and offer to resume the
-        latest unfinished consult."""
+        """The history was read (after the first paint): list it with the focus on it and
+        the latest unfinished consult highlighted, and offer to resume that one."""
         self.consults, self.listed = consults, True
         listing = self.query_one("#consults", OptionList)
         listing.clear_options()
@@ -81,12 +81,12 @@ class StartScreen(Screen):
         latest = latest_unfinished(consults)
         listing.highlighted = consults.index(latest) if latest else (0 if consults else None)
         if latest is not None and not self.query("#resume"):
-            button = Button("Resume (r)", id="resume")
-            self.query_one("#start-buttons").mount(button, before="#study")
-            if self.focused is None or isinstance(self.focused, Button):
-                button.focus()
+            self.query_one("#start-buttons").mount(Button("Resume (r)", id="resume"),
+                                                   before="#study")
         elif latest is None:
             self.query("#resume").remove()
+        if consults and (self.focused is None or isinstance(self.focused, Button)):
+            listing.focus()   # Enter opens the highlighted one: the latest unfinished
         self.refresh_bindings()
 
     @property
