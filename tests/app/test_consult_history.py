@@ -200,3 +200,20 @@ async def test_export_does_not_create_a_folder_and_offers_the_data_folder(result
         await pilot.pause()
         assert app.screen is screen
     assert (tmp_path / "report.md").exists() and not (tmp_path / "no").exists()
+
+
+async def test_a_consult_that_cannot_be_saved_says_so_and_keeps_its_answers(library, tmp_path):
+    blocked = tmp_path / "data"
+    blocked.write_text("a file where the data folder should be")
+    app = TriageApp(history=History(blocked), library=library)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConsultScreen))
+        await type_text(pilot, "9")
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.session.answers["age_years"].raw == "9"
+        assert screen.session.current.key == "sex"
+        assert any("could not be saved" in n.message for n in app._notifications)
+    assert blocked.read_text() == "a file where the data folder should be"
