@@ -138,7 +138,7 @@ def parse_number(raw: Any, measure: Measure, name: str) -> tuple[float | BelowLi
     if not below and low <= canonical <= high:
         return canonical, unit
     shown_low, shown_high = _bound(low / factor, up=True), _bound(high / factor, up=False)
-    hint = _other_unit_hint(value, measure) if not unit_text else ""
+    hint = _other_unit_hint(value, measure) if not unit_text and not below else ""
     raise AnswerError(f"{'<' if below else ''}{_fmt(value)} {unit} is outside the accepted range "
                       f"{_fmt(shown_low)}–{_fmt(shown_high)} {unit} for {name}{hint}")
 
