@@ -188,7 +188,9 @@ async def test_resume_after_a_crash_keeps_every_answer(consult_at, make_app, tmp
     async with make_app().run_test(size=(100, 32)) as pilot:
         await wait_for(pilot, lambda: pilot.app.screen.query("#resume"))
         assert pilot.app.screen.query_one("#resume", Button).display
-        assert pilot.app.focused is pilot.app.screen.query_one("#consults")   # Enter resumes too
+        # the focus moves to the list (Enter resumes too) on the next turn of the loop
+        await pilot.pause()
+        assert pilot.app.focused is pilot.app.screen.query_one("#consults")
         await pilot.press("r")
         await pilot.pause()
         screen = pilot.app.screen
