@@ -6,12 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .answers import is_unknown
 from .dialog import Dialog
 from .drug_answers import DrugList
 from .explain import show_reading
 from .facts import UNKNOWN, BelowLimit, DrugEntry
 from .schema import Lab
-from .session import Session
+from .session import CONFIRM, Session, StepKey, confirm_prompt
 
 
 def lab_flag(lab: Lab, value: float | BelowLimit, age: float | None) -> str | None:
@@ -81,7 +82,7 @@ def facts_json(session: Session) -> dict[str, Any]:
 
 
 def transcript_json(session: Session) -> list[dict[str, Any]]:
-    return [{"id": step.key, "section": step.section.id, "question": step.prompt,
+    return [{"id": str(step.key), "section": step.section.id, "question": step.prompt,
              "answer": answer.shown} for step, answer in session.steps()]
 
 
@@ -91,10 +92,8 @@ def replay_answers(session: Session) -> dict[str, Any]:
     for step, answer in session.steps():
         if step.index is not None:
             continue
-        if step.type == "drugs":
-            out[step.key] = _drug_items(session, step.key, answer)
-        else:
-            out[step.key] = _plain(answer)
+        qid = step.key.question
+        out[qid] = _drug_items(session, qid, answer) if step.type == "drugs" else _plain(answer)
     return out
 
 
@@ -122,23 +121,29 @@ def _drug_items(session: Session, qid: str, answer: Any) -> Any:
     """A drugs answer as typed (a line, or the texts of a list), with the answers about
     each treatment named in it: ``{line, treatments: [{drug, confirm, response ...}]}``."""
     if answer.value is UNKNOWN:
-        return "unknown"
+        return _unknown(answer)
     drugs: DrugList = answer.value
     line: Any = drugs.texts[0] if len(drugs.texts) == 1 else list(drugs.texts)
     items: dict[int, dict[str, Any]] = {}
     for step, given in session.steps():
-        if step.index is not None and step.question.id == qid:
-            item = items.setdefault(step.index, {"drug": drugs.mentions[step.index].mention.text})
-            item[step.key.rsplit(".", 1)[1]] = _plain(given)
+        key = step.key
+        if key.question == qid and key.index is not None and key.part is not None:
+            item = items.setdefault(key.index, {"drug": drugs.mentions[key.index].mention.text})
+            item[key.part] = _plain(given)
     if not items:
         return line
     return {"line": line, "treatments": [items[i] for i in sorted(items)]}
 
 
+def _unknown(answer: Any) -> str:
+    """An unknown answer as typed ('NA', 'not known'), or 'unknown' when it was chosen."""
+    return answer.raw if isinstance(answer.raw, str) and is_unknown(answer.raw) else "unknown"
+
+
 def _plain(answer: Any) -> Any:
     value = answer.value
     if value is UNKNOWN:
-        return "unknown"
+        return _unknown(answer)
     if isinstance(value, frozenset):
         return sorted(value)
     if isinstance(value, (float, BelowLimit)) and isinstance(answer.raw, str):
@@ -151,8 +156,9 @@ class AnswerRow:
     """One answer as a reader sees it: the question, the answer as typed, a lab flag, what a
     treatment line was read as, staleness."""
 
-    key: str
+    key: StepKey
     prompt: str
+    label: str                   # the question's short name ("Age"), for answer lists
     answer: str
     flag: str | None = None      # "high (reference 0.6–1.2 mg/dL)"
     stale: bool = False
@@ -166,25 +172,35 @@ def answer_rows(session: Session) -> list[AnswerRow]:
     labs = facts_json(session)
     rows = []
     for step, answer in session.steps():
-        fact = labs.get(step.key)
+        fact = labs.get(step.key.question) if step.index is None else None
         flag = None
         if isinstance(fact, dict) and fact.get("flag"):
             flag = f"{fact['flag']} (reference {fact['reference']})"
-        rows.append(AnswerRow(step.key, step.prompt, answer.shown, flag,
+        label = (step.question.label or step.prompt) if step.index is None else step.prompt
+        rows.append(AnswerRow(step.key, step.prompt, label, answer.shown, flag,
                               reading=drug_reading(session, step.key)))
     for key in session.stale:
         answer = session.answers[key]
-        qid, _, follow = key.partition("[")
-        prompt = session.dialog.questions[qid].prompt
-        if follow:
-            prompt = f"{answer.mention}: {follow.split('.', 1)[1]}"
-        rows.append(AnswerRow(key, prompt, answer.shown, stale=True))
+        prompt = _stale_prompt(session, key, answer.mention)
+        short = session.dialog.questions[key.question].label if key.index is None else None
+        rows.append(AnswerRow(key, prompt, short or prompt, answer.shown, stale=True))
     return rows
 
 
-def drug_reading(session: Session, key: str) -> str | None:
+def _stale_prompt(session: Session, key: StepKey, mention: str | None) -> str:
+    """The question a stale answer answered, worded as it was asked."""
+    question = session.dialog.questions[key.question]
+    if key.part is None:
+        return question.prompt
+    if key.part == CONFIRM:
+        return confirm_prompt(mention or "")
+    follow = next(f for f in question.follow_up if f.id == key.part)
+    return follow.prompt.replace("{drug}", mention or "")
+
+
+def drug_reading(session: Session, key: StepKey) -> str | None:
     """What the drugs answer under ``key`` was read as (None for any other answer)."""
-    if key not in session.dialog.questions or session.dialog.questions[key].type != "drugs":
+    if key.index is not None or session.dialog.questions[key.question].type != "drugs":
         return None
-    entries = session.drug_entries(key)
+    entries = session.drug_entries(key.question)
     return show_reading(entries) if entries is not None else None

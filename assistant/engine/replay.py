@@ -36,7 +36,7 @@ from .facts import UNKNOWN
 from .library import Library, default_library, load
 from .recommend import Recommendation, recommend
 from .record import facts_json, transcript_json
-from .session import KEEP, Session, Step
+from .session import KEEP, Session, Step, StepKey
 
 _TOP_LEVEL = {"answers", "dialog", "consult"}
 _ITEM_KEYS = {"drug", "confirm", "response", "duration", "side_effects", "current"}
@@ -201,7 +201,7 @@ class _Replayer:
         return self.items[qid][index]
 
     def align(self, qid: str) -> list[tuple[tuple, dict[str, Any]] | None]:
-        drugs = self.session.answers[qid].value
+        drugs = self.session.answers[StepKey(qid)].value
         value = self.answers[qid]
         if isinstance(value, list):    # one entry per treatment text, matched on its own
             return [((qid, t.source), value[t.source]) for t in drugs.mentions]

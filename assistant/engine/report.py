@@ -86,12 +86,7 @@ def consult_report(rec: Recommendation, session: Session, library: Library,
         out.append("")
     out += ["## Not for this child", ""] + _not_for_this_child(rec, cite, vocabulary)
     out += ["", "## Gaps and what would change", ""] + _changes(changes, rec)
-    out += ["", "## Answers", "", "| Question | Answer | Flag |", "|---|---|---|"]
-    for row in answer_rows(session):
-        if not row.stale:
-            read = f" — read as {row.reading}" if row.reading else ""
-            out.append(f"| {md_text(row.prompt)} | {md_text(row.answer + read)} | "
-                       f"{md_text(row.flag or '')} |")
+    out += [""] + answers_markdown(session)
     out += ["", "---", "", "# Appendix: each option in detail", ""]
     for o in rec.ranking:
         out += _detail(o, cite, library)
@@ -101,6 +96,18 @@ def consult_report(rec: Recommendation, session: Session, library: Library,
     out += reference_list(cite, library)
     out += ["", "---", "", f"*{rec.disclaimer}*", ""]
     return "\n".join(out)
+
+
+def answers_markdown(session: Session) -> list[str]:
+    """The report's answers: every answer as typed, what a treatment line was read as, and
+    the lab flags."""
+    out = ["## Answers", "", "| Question | Answer | Flag |", "|---|---|---|"]
+    for row in answer_rows(session):
+        if not row.stale:
+            read = f" — read as {row.reading}" if row.reading else ""
+            out.append(f"| {md_text(row.prompt)} | {md_text(row.answer + read)} | "
+                       f"{md_text(row.flag or '')} |")
+    return out
 
 
 def summary_markdown(rec: Recommendation, facts: Mapping[str, Any], library: Library) -> str:

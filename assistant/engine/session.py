@@ -22,13 +22,32 @@ if TYPE_CHECKING:
     from .matching import Candidate, DrugMatcher, Mention
 
 KEEP = "keep"  # confirm-step answer: keep the text as typed, unrecognised
+UNKNOWN_CHOICE = "unknown"   # the value of a choice step's "unknown" answer
+CHOICE_TYPES = ("single", "yesno", "multi")
+YES_NO = (Option(value="yes", label="Yes"), Option(value="no", label="No"))
+CONFIRM = "confirm"  # the part of a step key that confirms a look-alike drug name
+
+
+@dataclass(frozen=True)
+class StepKey:
+    """Which answer a step takes: a dialog question's, or (with ``index`` and ``part``) one
+    about the ``index``-th treatment named in that drugs answer: its confirmation
+    (``CONFIRM``) or a follow-up (``response``, ...)."""
+
+    question: str
+    index: int | None = None
+    part: str | None = None
+
+    def __str__(self) -> str:
+        """How the key reads in a transcript or an error: ``prior_treatments[1].response``."""
+        return self.question if self.index is None else f"{self.question}[{self.index}].{self.part}"
 
 
 @dataclass(frozen=True)
 class Step:
     """One thing to ask: a dialog question, a per-drug follow-up, or a drug confirmation."""
 
-    key: str                     # "age_years", "prior_treatments[1].response", "...[1].confirm"
+    key: StepKey
     question: Question
     section: Section
     type: str                    # single, multi, yesno, number, drugs, text
@@ -37,12 +56,27 @@ class Step:
     options: tuple[Option, ...] = ()
     unknown: str | None = None
     follow_up: FollowUp | None = None
-    index: int | None = None     # which drug mention, for follow-ups and confirmations
-    mention: str | None = None   # that mention's text
+    mention: str | None = None   # for follow-ups and confirmations: the drug mention's text
+
+    @property
+    def index(self) -> int | None:
+        """Which drug mention a follow-up or confirmation is about."""
+        return self.key.index
+
+    @property
+    def choices(self) -> tuple[Option, ...]:
+        """What a choice step offers, numbered from 1 in this order: its options (Yes and No
+        for a yes/no question), then its "unknown" answer. Empty for other steps."""
+        if self.type not in CHOICE_TYPES:
+            return ()
+        offered = YES_NO if self.type == "yesno" else self.options
+        if self.unknown:
+            offered += (Option(value=UNKNOWN_CHOICE, label=self.unknown, exclusive=True),)
+        return offered
 
     @property
     def is_confirmation(self) -> bool:
-        return self.key.endswith(".confirm")
+        return self.key.part == CONFIRM
 
 
 @dataclass(frozen=True)
@@ -57,7 +91,7 @@ class Answer:
 class Session:
     dialog: Dialog
     matcher: DrugMatcher
-    answers: dict[str, Answer] = field(default_factory=dict)
+    answers: dict[StepKey, Answer] = field(default_factory=dict)
     _path: list[Step] = field(default_factory=list, init=False)
     _current: Step | None = field(default=None, init=False)
     _facts: Facts = field(default_factory=dict, init=False)
@@ -87,12 +121,12 @@ class Session:
         return dict(self._facts)
 
     @property
-    def stale(self) -> list[str]:
+    def stale(self) -> list[StepKey]:
         """Keys of answers that no longer apply after an earlier answer changed."""
         on_path = {s.key for s in self._path}
         return [k for k in self.answers if k not in on_path]
 
-    def answer_for(self, key: str) -> Answer | None:
+    def answer_for(self, key: StepKey) -> Answer | None:
         return self.answers.get(key)
 
     # --- changing the state ---------------------------------------------------------------
@@ -106,7 +140,7 @@ class Session:
         self._walk()
         return self._current
 
-    def edit(self, key: str, raw: Any) -> Step | None:
+    def edit(self, key: StepKey, raw: Any) -> Step | None:
         """Change an earlier answer; later steps are recomputed from it."""
         step = next((s for s in self._path if s.key == key), None)
         if step is None:
@@ -135,17 +169,30 @@ class Session:
         if parse.is_unknown(raw) and not _is_option(step, raw):
             if step.unknown is None:
                 raise AnswerError("an answer is required here" + _options_hint(step))
-            return Answer(raw, UNKNOWN, step.unknown, step.mention)
+            return Answer(raw, UNKNOWN, _unknown_shown(step.unknown, raw), step.mention)
         kind = step.type
         if kind == "single":
-            value = parse.parse_choice(raw, step.options)
+            value = parse.parse_choice(raw, step.choices)
+            if value == UNKNOWN_CHOICE and step.unknown is not None:
+                return Answer(raw, UNKNOWN, step.unknown, step.mention)
             return Answer(raw, value, _label(step.options, value), step.mention)
         if kind == "multi":
-            chosen = parse.parse_multi(raw, step.options)
+            chosen = parse.parse_multi(raw, step.choices)
+            if chosen == {UNKNOWN_CHOICE} and step.unknown is not None:
+                return Answer(raw, UNKNOWN, step.unknown, step.mention)
             shown = ", ".join(o.label for o in step.options if o.value in chosen)
             return Answer(raw, chosen, shown, step.mention)
         if kind == "yesno":
-            yes = parse.parse_yesno(raw)
+            try:
+                yes = parse.parse_yesno(raw)
+            except AnswerError as exc:   # or by number, as the choices are listed
+                try:
+                    value = parse.parse_choice(raw, step.choices)
+                except AnswerError:
+                    raise exc from None
+                if value == UNKNOWN_CHOICE and step.unknown is not None:
+                    return Answer(raw, UNKNOWN, step.unknown, step.mention)
+                yes = value == "yes"
             return Answer(raw, yes, "Yes" if yes else "No", step.mention)
         if kind == "number":
             measure = self.dialog.measures[step.question.id]
@@ -219,7 +266,7 @@ class Session:
         return self.dialog.following(question.id)
 
     def _question_step(self, q: Question) -> Step:
-        return Step(q.id, q, self.dialog.section_of[q.id], q.type, q.prompt, q.why, q.options,
+        return Step(StepKey(q.id), q, self.dialog.section_of[q.id], q.type, q.prompt, q.why, q.options,
                     q.unknown)
 
     def _drug_steps(self, question: Question, given: Answer, path: list[Step]) -> Step | None:
@@ -240,24 +287,23 @@ class Session:
         if not asked_about(mention):
             return
         section = self.dialog.section_of[question.id]
-        base = f"{question.id}[{i}]"
         if mention.status == "confirm":
             options = tuple(Option(value=c.drug, label=_candidate_label(c)) for c in mention.candidates)
             options += (Option(value=KEEP, label=f"None of these: keep '{mention.text}' as typed"),)
-            yield Step(f"{base}.confirm", question, section, "single",
-                       f"Did you mean one of these for '{mention.text}'?",
+            yield Step(StepKey(question.id, i, CONFIRM), question, section, "single",
+                       confirm_prompt(mention.text),
                        "A look-alike name is never applied without your confirmation.",
-                       options, None, None, i, mention.text)
+                       options, None, None, mention.text)
         if mention.exposure.kind != "taken":
             return
-        label = self._mention_label(base, mention)
+        label = self._mention_label(StepKey(question.id, i, CONFIRM), mention)
         for follow in question.follow_up:
-            yield Step(f"{base}.{follow.id}", question, section, follow.type,
+            yield Step(StepKey(question.id, i, follow.id), question, section, follow.type,
                        follow.prompt.replace("{drug}", label), follow.why, follow.options,
-                       follow.unknown, follow, i, mention.text)
+                       follow.unknown, follow, mention.text)
 
-    def _mention_label(self, base: str, mention: Mention) -> str:
-        confirmed = self.answers.get(f"{base}.confirm")
+    def _mention_label(self, confirm: StepKey, mention: Mention) -> str:
+        confirmed = self.answers.get(confirm)
         if confirmed is not None and confirmed.mention == mention.text and confirmed.value != KEEP:
             return confirmed.value
         return mention.drug or mention.drug_class or mention.text
@@ -265,7 +311,7 @@ class Session:
     def drug_entries(self, qid: str) -> tuple[DrugEntry, ...] | None:
         """The treatments of a drugs answer as they stand now (confirmations and follow-ups
         answered so far; the others still unknown); None if unanswered or "unknown"."""
-        given = self.answers.get(qid)
+        given = self.answers.get(StepKey(qid))
         if given is None or given.value is UNKNOWN:
             return None
         return self._drug_entries(self.dialog.questions[qid], given)
@@ -277,10 +323,9 @@ class Session:
         drugs: DrugList = given.value
         for i, typed in enumerate(drugs.mentions):
             m = typed.mention
-            base = f"{question.id}[{i}]"
             drug, therapy = m.drug, m.therapy
             status: str = m.status
-            chosen = self._about(f"{base}.confirm", m)
+            chosen = self._about(StepKey(question.id, i, CONFIRM), m)
             if m.status == "confirm" and chosen is not None:
                 candidate = next((c for c in m.candidates if c.drug == chosen.value), None)
                 if candidate is None:
@@ -292,17 +337,29 @@ class Session:
             entry = DrugEntry(m.text, drug, therapy, m.drug_class, status, exposure=m.exposure,
                               dose=m.dose)
             if m.exposure.kind == "taken":
-                follow = {f.id: self._about(f"{base}.{f.id}", m) for f in question.follow_up}
+                follow = {f.id: self._about(StepKey(question.id, i, f.id), m)
+                          for f in question.follow_up}
                 known: dict[str, Any] = {k: (None if a is None or a.value is UNKNOWN else a.value)
                                          for k, a in follow.items()}
                 entry = replace(entry, **known)
             entries.append(entry)
         return tuple(entries)
 
-    def _about(self, key: str, mention: Mention) -> Answer | None:
+    def _about(self, key: StepKey, mention: Mention) -> Answer | None:
         """The answer under ``key`` if it was given about this mention (not a stale one)."""
         given = self.answers.get(key)
         return given if given is not None and given.mention == mention.text else None
+
+
+def _unknown_shown(label: str, raw: Any) -> str:
+    """An unknown answer reads as the step's label, with the words typed when they were
+    other words ('NA (Not known)')."""
+    typed = raw.strip() if isinstance(raw, str) else ""
+    return label if typed.lower() in ("", UNKNOWN_CHOICE, label.lower()) else f"{typed} ({label})"
+
+
+def confirm_prompt(mention: str) -> str:
+    return f"Did you mean one of these for '{mention}'?"
 
 
 def _is_option(step: Step, raw: Any) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from ..engine.consult_view import ConsultView, flag_text
 from ..engine.errors import AnswerError
 from ..engine.library import Library
 from ..engine.recommend import recommend
@@ -21,20 +22,24 @@ from .text import literal, result_lines
 COMMANDS = """Commands (type them instead of an answer):
   /why          why this question is asked
   /back         go back one question
-  /edit ID      change an earlier answer (IDs are listed by /answers)
+  /edit N       change answer N (numbered by /answers)
   /answers      the answers so far
   /help         this list
   /quit         stop (answers so far are shown)"""
 
 
 class PlainChat:
-    def __init__(self, library: Library, stdin: TextIO, stdout: TextIO, show_result: bool = True,
+    """The consult as lines of text. ``blind`` (a study round): no red flags while answering
+    and no result at the end; the trainee commits first."""
+
+    def __init__(self, library: Library, stdin: TextIO, stdout: TextIO, blind: bool = False,
                  autosave: ConsultFile | None = None):
         self.library, self.stdin, self.stdout = library, stdin, stdout
-        self.show_result = show_result
+        self.blind = blind
         self.autosave = autosave
         self.echo = not stdin.isatty()
         self.session: Session = library.new_session()
+        self.view = ConsultView(library, self.session, blind)
         self._section: str | None = None
 
     def say(self, text: str = "") -> None:
@@ -66,7 +71,7 @@ class PlainChat:
             self.saved(step)
         self.say("\nThe consult is complete.")
         self.show_answers()
-        if self.show_result:
+        if not self.blind:
             view = result_view(recommend(self.session.facts, self.library), self.library.vocabulary)
             self.say("\n".join(result_lines(view)))
         return 0
@@ -82,11 +87,14 @@ class PlainChat:
         return line
 
     def saved(self, step: Step) -> None:
-        """After an answer: save the consult, and say what a treatment line was read as."""
+        """After an answer: save the consult, say what a treatment line was read as and
+        which red flags or findings the answer raised."""
         self.save()
         reading = drug_reading(self.session, step.key)
         if reading is not None:
             self.say(f"  Read as {literal(reading)}")
+        for flag in self.view.update():
+            self.say(f"  {literal(flag_text(flag))}")
 
     def save(self) -> None:
         if self.autosave is None:
@@ -99,23 +107,20 @@ class PlainChat:
     def ask(self, step: Step) -> None:
         if step.section.id != self._section:
             self._section = step.section.id
-            self.say(f"\n== {step.section.title} ==")
+            progress = self.view.progress()
+            self.say(f"\n== Section {progress.index + 1} of {progress.total}: "
+                     f"{step.section.title} ==")
         self.say(f"\n{literal(step.prompt)}")
-        for i, option in enumerate(step.options, 1):
-            self.say(f"  {i}. {literal(option.label)}")
+        for i, choice in enumerate(step.choices, 1):
+            self.say(f"  {i}. {literal(choice.label)}")
         hints = []
         if step.type == "multi":
             hints.append("several allowed, separated by commas")
-        if step.type == "yesno":
-            hints.append("yes or no")
-        if step.index is None and step.question.help:
-            hints.append(step.question.help.rstrip("."))
-        elif step.type == "number":
-            hints.append(f"in {self.library.dialog.measures[step.question.id].unit}")
-        if step.unknown:
-            hints.append(f"or 'unknown' ({step.unknown})")
+        elif step.type in ("single", "yesno"):
+            hints.append("the number or the words")
+        hints += self.view.accepts(step)
         if hints:
-            self.say("  (" + "; ".join(hints) + ")")
+            self.say("  (" + "; ".join(literal(h) for h in hints) + ")")
         self.stdout.write("> ")
         self.stdout.flush()
 
@@ -133,6 +138,7 @@ class PlainChat:
                 self.say(f"  ! {exc}")
                 return None
             self.save()
+            self.view.update()
         elif name == "/edit":
             self.edit(arg.strip())
         elif name == "/answers":
@@ -141,11 +147,13 @@ class PlainChat:
             self.say(COMMANDS)
         return None
 
-    def edit(self, key: str) -> None:
-        step = next((s for s in self.session.path if s.key == key), None)
-        if step is None:
-            self.say(f"  ! '{literal(key)}' is not an answered question; see /answers")
+    def edit(self, number: str) -> None:
+        rows = [row for row in answer_rows(self.session) if not row.stale]
+        if not (number.isdigit() and 1 <= int(number) <= len(rows)):
+            self.say(f"  ! '{literal(number)}' is not an answer number; /answers lists them")
             return
+        key = rows[int(number) - 1].key
+        step = next(s for s in self.session.path if s.key == key)
         self.ask(step)
         line = self.read()
         if line is None:
@@ -160,13 +168,12 @@ class PlainChat:
     def show_answers(self) -> None:
         self.say("\nAnswers:")
         rows = answer_rows(self.session)
-        for row in rows:
-            if not row.stale:
-                flag = f"   ! {row.flag}" if row.flag else ""
-                self.say(f"  {row.key}: {literal(row.answer)}{flag}")
-                if row.reading:
-                    self.say(f"    read as {literal(row.reading)}")
-        stale = [row.key for row in rows if row.stale]
+        for i, row in enumerate((r for r in rows if not r.stale), 1):
+            flag = f"   ! {row.flag}" if row.flag else ""
+            self.say(f"  {i}. {literal(row.label)}: {literal(row.answer)}{flag}")
+            if row.reading:
+                self.say(f"     read as {literal(row.reading)}")
+        stale = [literal(row.label) for row in rows if row.stale]
         if stale:
             self.say("  No longer apply after a change: " + ", ".join(stale))
 

@@ -61,7 +61,7 @@ class PlainStudy:
         self.say(f"\n# {literal(case.title)}\n\n{literal(case.vignette.strip())}\n")
         self.say(f"Source: {literal(ref.citation())}\n")
         self.say("Answer the dialog from the vignette ('unknown' where it does not say).")
-        chat = PlainChat(self.library, self.stdin, self.stdout, show_result=False)
+        chat = PlainChat(self.library, self.stdin, self.stdout, blind=True)
         if chat.run() != 0:
             return False
         self.say("\nBefore anything is revealed, commit to a triage level and a first-line "

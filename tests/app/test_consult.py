@@ -12,6 +12,7 @@ from textual.widgets import Button, Input
 
 from assistant.engine.replay import replay
 from assistant.engine.report import consult_report
+from assistant.engine.session import StepKey
 from assistant.frontends.app.app import TriageApp
 from assistant.frontends.app.screens.consult import ConsultScreen
 from assistant.frontends.app.screens.help import HelpScreen
@@ -44,25 +45,25 @@ async def test_back_and_edit_recompute_later_questions(consult_at):
         assert screen.session.facts["muscle_weakness"] == "severe"
         await pilot.press("ctrl+z")
         await pilot.pause()
-        assert screen.session.current.key == "muscle_weakness"
+        assert screen.session.current.key == StepKey("muscle_weakness")
         assert "muscle_weakness" not in screen.session.facts
         await answer(pilot, screen, answers)
         # change the diagnosis to idiopathic calcinosis: the muscle questions no longer apply
         await pilot.press("f3")
         panel = screen.query_one(FactsPanel)
         assert pilot.app.focused is panel
-        panel.highlighted = [r.key for r in panel.lines].index("diagnosis")
+        panel.highlighted = [r.key for r in panel.lines].index(StepKey("diagnosis"))
         await pilot.press("enter")
         await pilot.pause()
-        assert screen.editing is not None and screen.editing.key == "diagnosis"
+        assert screen.editing is not None and screen.editing.key == StepKey("diagnosis")
         choice = screen.query_one(ChoiceAnswer)
         await pilot.press(str(choice.values.index("idiopathic") + 1))
         await pilot.pause()
         assert screen.editing is None
         assert screen.session.facts["diagnosis"] == "idiopathic"
-        assert "muscle_weakness" in screen.session.stale
+        assert StepKey("muscle_weakness") in screen.session.stale
         stale = [r for r in panel.lines if r.stale]
-        assert [r.key for r in stale] == ["muscle_weakness"]
+        assert [r.key for r in stale] == [StepKey("muscle_weakness")]
         assert "Muscle weakness now?" not in bubbles(screen, "question")
 
 
@@ -72,13 +73,13 @@ async def test_escape_cancels_an_edit(make_app):
         await type_text(pilot, "9")
         await pilot.press("enter")
         await pilot.pause()
-        bubble = next(b for b in screen.query(Bubble) if b.key == "age_years")
+        bubble = next(b for b in screen.query(Bubble) if b.key == StepKey("age_years"))
         await pilot.click(bubble)
-        assert screen.editing is not None and screen.editing.key == "age_years"
+        assert screen.editing is not None and screen.editing.key == StepKey("age_years")
         assert screen.query_one(Input).value == "9"
         await pilot.press("escape")
         await pilot.pause()
-        assert screen.editing is None and screen.session.current.key == "sex"
+        assert screen.editing is None and screen.session.current.key == StepKey("sex")
 
 
 async def test_on_a_narrow_terminal_the_answers_panel_gives_way_to_the_edit(make_app):
@@ -94,7 +95,7 @@ async def test_on_a_narrow_terminal_the_answers_panel_gives_way_to_the_edit(make
         assert panel.display and not chat.display and pilot.app.focused is panel
         await pilot.press("enter")
         await pilot.pause()
-        assert screen.editing is not None and screen.editing.key == "age_years"
+        assert screen.editing is not None and screen.editing.key == StepKey("age_years")
         assert chat.display and not panel.display
         assert isinstance(pilot.app.focused, Input)
 
@@ -109,7 +110,7 @@ async def test_an_out_of_range_lab_says_the_accepted_range(consult_at):
         measure = screen.library.dialog.measures["crp"]
         text = str(hint.content)
         assert f"{measure.plausible.high:g}" in text
-        assert screen.session.current.key == "crp"
+        assert screen.session.current.key == StepKey("crp")
         # a value in another unit, chosen in the selector, is converted by the engine
         number = screen.query_one(NumberAnswer)
         number.query_one(Input).value = "16"
@@ -118,7 +119,7 @@ async def test_an_out_of_range_lab_says_the_accepted_range(consult_at):
         await pilot.press("enter")
         await pilot.pause()
         assert screen.session.facts["crp"] == 160.0
-        assert screen.session.answers["crp"].shown == "16 mg/dL (= 160 mg/L)"
+        assert screen.session.answers[StepKey("crp")].shown == "16 mg/dL (= 160 mg/L)"
 
 
 async def test_a_look_alike_drug_is_confirmed_never_applied_silently(consult_at):
@@ -138,7 +139,7 @@ async def test_a_look_alike_drug_is_confirmed_never_applied_silently(consult_at)
         choice = screen.query_one(ChoiceAnswer)
         await pilot.press(str(choice.values.index("prednisolone") + 1))
         await pilot.pause()
-        assert screen.session.current.key == "prior_treatments[0].response"
+        assert screen.session.current.key == StepKey("prior_treatments", 0, "response")
         assert "prednisolone" in screen.session.current.prompt
 
 
@@ -150,7 +151,7 @@ async def test_typed_markup_and_escapes_are_shown_literally(consult_at):
         await pilot.pause()
         shown = bubbles(screen, "answer")[-1]
         assert "[bold]zorbitol[/]" in shown and "\\x1b[31m" in shown
-        found = screen.session.answers["prior_treatments"].value
+        found = screen.session.answers[StepKey("prior_treatments")].value
         assert found.texts == (typed,)                            # the line kept whole
         assert {t.mention.status for t in found.mentions} == {"unknown"}   # and flagged unknown
         assert any("zorbitol" in t.mention.text for t in found.mentions)
@@ -209,7 +210,7 @@ async def test_a_drug_line_with_doses_survives_back_and_resume(consult_at, make_
         assert any("not given: immunoglobulin" in note for note in bubbles(screen, "note"))
         await pilot.press("ctrl+z")                    # back: the line is there to correct
         await pilot.pause()
-        assert screen.session.current.key == "prior_treatments"
+        assert screen.session.current.key == StepKey("prior_treatments")
         assert screen.query_one("#drugs-line", Input).value == line
         await pilot.press("enter")
         await pilot.pause()
@@ -220,8 +221,8 @@ async def test_a_drug_line_with_doses_survives_back_and_resume(consult_at, make_
         await pilot.press("r")
         await pilot.pause()
         session = pilot.app.screen.session
-        assert session.answers["prior_treatments"].shown == line
-        assert session.answers["prior_treatments[0].response"].value == "partial"
+        assert session.answers[StepKey("prior_treatments")].shown == line
+        assert session.answers[StepKey("prior_treatments", 0, "response")].value == "partial"
         sts = session.drug_entries("prior_treatments")[0]
         assert sts.therapy == "sodium_thiosulfate_topical" and sts.dose.text == "topical 25% bid"
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from textual.widgets import Button, Input, OptionList
+from textual.widgets import Button, DataTable, Input, OptionList
 
 from assistant.engine.record import replay_yaml
 from assistant.engine.replay import restore
+from assistant.engine.session import StepKey
 from assistant.frontends import consults
 from assistant.frontends.app.app import TriageApp
 from assistant.frontends.app.screens.consult import ConsultScreen
@@ -79,7 +80,7 @@ async def test_resume_picks_the_latest_unfinished_consult(library, tmp_path, mon
         await pilot.press("r")
         await wait_for(pilot, lambda: isinstance(app.screen, ConsultScreen))
         screen = app.screen
-        assert [s.key for s in screen.session.path] == list(sara)[:6]
+        assert [s.key.question for s in screen.session.path] == list(sara)[:6]
         await pilot.press("8", "enter")                  # red flags: none of these
         await pilot.pause()
     assert older.read_bytes() == untouched
@@ -115,7 +116,9 @@ async def test_the_app_can_open_a_given_consult(library, tmp_path):
     path = saved(history, sara, library)
     app = TriageApp(history=history, library=library, consult=path)
     async with app.run_test(size=(100, 32)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen))
+        # the result screen up, its table filled (leaving earlier would unmount it midway)
+        await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen)
+                       and app.screen.query(DataTable) and app.screen.query_one(DataTable).row_count)
         assert app.screen.session.facts == restore(sara, library).facts
         assert app.screen.saving.path == path
 
@@ -213,7 +216,7 @@ async def test_a_consult_that_cannot_be_saved_says_so_and_keeps_its_answers(libr
         await pilot.press("enter")
         await pilot.pause()
         screen = app.screen
-        assert screen.session.answers["age_years"].raw == "9"
-        assert screen.session.current.key == "sex"
+        assert screen.session.answers[StepKey("age_years")].raw == "9"
+        assert screen.session.current.key == StepKey("sex")
         assert any("could not be saved" in n.message for n in app._notifications)
     assert blocked.read_text() == "a file where the data folder should be"

@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Input
 
 from assistant.engine.library import Library
 from assistant.engine.replay import restore
-from assistant.engine.session import Session
+from assistant.engine.session import Session, StepKey
 from assistant.frontends.app.app import TriageApp
 from assistant.frontends.app.screens.consult import ConsultScreen
 from assistant.frontends.app.screens.help import HelpScreen
@@ -124,13 +124,13 @@ async def test_f3_toggles_the_panel_when_the_consult_is_complete(library):
 
 async def test_answers_that_no_longer_apply_are_reached_with_the_keyboard(library):
     session = session_at(library, "rh", "calcinosis_pattern")
-    session.edit("diagnosis", "idiopathic")      # muscle and skin questions no longer apply
+    session.edit(StepKey("diagnosis"), "idiopathic")      # muscle and skin questions no longer apply
     async with TriageApp(library=library).run_test(size=(120, 40)) as pilot:
         screen = await consult_on(pilot, library, session)
         await pilot.press("f3")
         panel = screen.query_one(FactsPanel)
         stale = [r.key for r in panel.lines if r.stale]
-        assert {"muscle_weakness", "skin_activity"} <= set(stale)
+        assert {StepKey("muscle_weakness"), StepKey("skin_activity")} <= set(stale)
         await pilot.press("end")
         await pilot.pause()
         assert panel.lines[panel.highlighted].key == stale[-1]
@@ -150,11 +150,11 @@ async def test_ctrl_z_brings_back_a_typed_answer_for_correction(library, key, ty
         screen = await consult_on(pilot, library, session)
         await pilot.press("ctrl+z")
         await pilot.pause()
-        assert screen.session.current.key == key
+        assert screen.session.current.key == StepKey(key)
         assert screen.query_one("#answer").query_one(Input).value == typed
         await pilot.press("enter")                     # sent again as it was
         await pilot.pause()
-        assert screen.session.answers[key].raw == typed
+        assert screen.session.answers[StepKey(key)].raw == typed
 
 
 async def test_ctrl_z_brings_back_choices_ticks_and_a_drug_line(library):
@@ -164,7 +164,7 @@ async def test_ctrl_z_brings_back_choices_ticks_and_a_drug_line(library):
         await pilot.press("ctrl+z")                    # the red flags, ticked as they were
         await pilot.pause()
         assert screen.query_one(MultiAnswer).selected == flags
-        while screen.session.current.key != "diagnosis":
+        while screen.session.current.key != StepKey("diagnosis"):
             await pilot.press("ctrl+z")
             await pilot.pause()
         choice = screen.query_one(ChoiceAnswer)        # the diagnosis, highlighted
@@ -173,7 +173,7 @@ async def test_ctrl_z_brings_back_choices_ticks_and_a_drug_line(library):
     session.answer("pred 2 mg/kg, MTX 15 mg/m2")
     async with TriageApp(library=library).run_test(size=(120, 40)) as pilot:
         screen = await consult_on(pilot, library, session)
-        while screen.session.current.key != "prior_treatments":
+        while screen.session.current.key != StepKey("prior_treatments"):
             await pilot.press("ctrl+z")
             await pilot.pause()
         line = screen.query_one(DrugInput).query_one(Input)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import yaml
 
 from assistant.engine.replay import replay
+from assistant.engine.session import StepKey
 from assistant.frontends.consults import History
 from tests.support.command import run_triage
 
@@ -24,17 +25,17 @@ def test_a_whole_consult_in_plain_mode(tmp_path):
     assert "How old is the child?" in out
     assert "Muscle weakness" not in out  # idiopathic skips disease activity
     assert "The consult is complete." in out
-    assert "diagnosis: Idiopathic calcinosis" in out
+    assert "Diagnosis: Idiopathic calcinosis" in out
     assert "1. Surgical excision of calcinosis (first choice now)" in out
 
 
 def test_errors_back_why_and_edit(tmp_path):
-    lines = ["45", "6", "/why", "/back", "7", "female", "/edit age_years", "8", "/answers", "/quit"]
+    lines = ["45", "6", "/why", "/back", "7", "female", "/edit 1", "8", "/answers", "/quit"]
     result = run_triage("--plain", stdin="\n".join(lines) + "\n", data=tmp_path)
     out = result.stdout
     assert "outside the accepted range 0–21 years" in out
     assert "Why: Some reference ranges (creatine kinase" in out
-    assert "age_years: 8" in out and "sex: Female" in out
+    assert "1. Age: 8 years" in out and "2. Sex: Female" in out
     assert result.returncode == 1  # quit before the end
 
 
@@ -42,7 +43,7 @@ def test_input_ending_early_keeps_the_answers_shown(tmp_path):
     result = run_triage("--plain", stdin="9\nmale\n", data=tmp_path)
     assert result.returncode == 1
     assert "the consult is incomplete" in result.stdout
-    assert "sex: Male" in result.stdout
+    assert "Sex: Male" in result.stdout
 
 
 def test_piped_answers_are_echoed_and_every_answer_is_saved(tmp_path, library):
@@ -57,7 +58,7 @@ def test_piped_answers_are_echoed_and_every_answer_is_saved(tmp_path, library):
     answers = yaml.safe_load(saved.read_text(encoding="utf-8"))["answers"]
     assert answers["prior_treatments"]["line"] == "no MTX, Solupred 2 mg/kg/j"
     session = replay(saved, library=library).session
-    assert session.answers["prior_treatments[1].response"].value == "partial"
+    assert session.answers[StepKey("prior_treatments", 1, "response")].value == "partial"
 
 
 def test_a_plain_consult_is_saved_in_the_history_like_the_apps(tmp_path):
@@ -69,3 +70,22 @@ def test_a_plain_consult_is_saved_in_the_history_like_the_apps(tmp_path):
     assert unfinished.unfinished and unfinished.count == 2
     assert f"This consult is saved in {unfinished.path}" in first.stdout
     assert complete.complete and complete.label == "6 y · female · Idiopathic calcinosis"
+
+
+def test_a_red_flag_is_shown_after_the_answer_that_raised_it(tmp_path):
+    lines = [*IDIOPATHIC[:6], "dysphagia, 1", "/quit"]    # red flags: swallowing, then fever
+    out = run_triage("--plain", stdin="\n".join(lines) + "\n", data=tmp_path).stdout
+    raised = out.index("> dysphagia, 1\n") + len("> dysphagia, 1\n")
+    after = out[raised:out.index("\n\n", raised)]
+    assert after.count("⚠ URGENT") == 2, after
+    assert "swallow" in after.lower() and "infect" in after.lower()
+    assert "⚠" not in out[:raised]                       # nothing before it was raised
+
+
+def test_a_choice_by_number_includes_the_unknown_answer(tmp_path, library):
+    weakness = library.dialog.questions["muscle_weakness"]
+    unknown = str(len(weakness.options) + 1)                # listed last, after the options
+    lines = ["9", "female", "30", "unknown", "jdm", "none", "none", unknown, "/answers", "/quit"]
+    out = run_triage("--plain", stdin="\n".join(lines) + "\n", data=tmp_path).stdout
+    assert f"  {unknown}. {weakness.unknown}\n" in out
+    assert f"8. Muscle weakness: {weakness.unknown}" in out

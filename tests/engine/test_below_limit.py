@@ -10,6 +10,7 @@ from assistant.engine.conditions import Condition
 from assistant.engine.facts import BelowLimit
 from assistant.engine.record import replay_answers
 from assistant.engine.replay import replay
+from assistant.engine.session import StepKey
 from tests.support.answers import base
 from tests.support.files import write_replay
 
@@ -65,4 +66,4 @@ def test_negative_crp_is_recorded_as_below_an_unstated_limit(tmp_path, library):
     result = replay(write_replay(tmp_path, base(crp="negative")), library=library)
     assert result.session.facts["crp"] == BelowLimit(None)
     assert result.to_json()["facts"]["crp"]["below"] is None
-    assert result.session.answers["crp"].shown == "negative (below the detection limit)"
+    assert result.session.answers[StepKey("crp")].shown == "negative (below the detection limit)"

@@ -14,9 +14,9 @@ from typing import Any
 from textual import events
 from textual.pilot import Pilot
 
-from assistant.engine.session import KEEP, Step
+from assistant.engine.session import KEEP, Step, StepKey
 from assistant.frontends.app.screens.consult import ConsultScreen
-from assistant.frontends.app.widgets.answers import AnswerGiven, choices
+from assistant.frontends.app.widgets.answers import AnswerGiven
 from assistant.frontends.app.widgets.transcript import Bubble
 
 
@@ -50,7 +50,7 @@ def entered(step: Step, answers: dict[str, Any]) -> Any:
     if step.type in ("single", "yesno"):
         if isinstance(value, bool):
             return "yes" if value else "no"
-        values = [v for v, _ in choices(step)]
+        values = [c.value for c in step.choices]
         return str(value).lower() if str(value).lower() in values else value
     if step.type == "multi":   # "unknown" alone is sent as the answer unknown
         return value if value == "unknown" else [value] if isinstance(value, str) else list(value)
@@ -64,7 +64,7 @@ async def answer(pilot: Pilot, screen: ConsultScreen, answers: dict[str, Any]) -
     step = screen.session.current
     assert step is not None
     value = entered(step, answers)
-    values = [v for v, _ in choices(step)]
+    values = [c.value for c in step.choices]
     if step.type in ("single", "yesno"):
         await _pick(pilot, values.index(value), "enter")
     elif step.type == "multi":
@@ -98,7 +98,7 @@ async def run_consult(pilot: Pilot, answers: dict[str, Any], limit: int = 200) -
 
 async def fast_forward(pilot: Pilot, answers: dict[str, Any], until: str | None = None,
                        limit: int = 200) -> None:
-    """Answer without keys until ``until`` is the current step (by default: until the
+    """Answer without keys until question ``until`` is the current step (by default: until the
     consult is complete). What the answer widget would send is posted to the consult
     screen, which handles it as a typed answer (red flags show where they fired)."""
     app = pilot.app
@@ -107,7 +107,7 @@ async def fast_forward(pilot: Pilot, answers: dict[str, Any], until: str | None 
         if not isinstance(screen, ConsultScreen) or screen.session.current is None:
             assert until is None, f"the consult ended before {until}"
             break
-        if screen.session.current.key == until:
+        if until is not None and screen.session.current.key == StepKey(until):
             break
         screen.post_message(AnswerGiven(entered(screen.session.current, answers)))
         await pilot.pause(0)

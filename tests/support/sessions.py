@@ -6,15 +6,15 @@ from typing import Any
 
 from assistant.engine.library import Library
 from assistant.engine.replay import restore
-from assistant.engine.session import Session
+from assistant.engine.session import Session, StepKey
 
 from .files import replay_answers
 
 
-def answer_until(session: Session, stop_key: str, answers: dict[str, Any]) -> None:
-    """Answer from ``answers`` (keyed by step key) until ``stop_key`` is the current step."""
-    while session.current is not None and session.current.key != stop_key:
-        session.answer(answers[session.current.key])
+def answer_until(session: Session, question: str, answers: dict[str, Any]) -> None:
+    """Answer from ``answers`` (keyed by question id) until ``question`` is the current step."""
+    while session.current is not None and session.current.key != StepKey(question):
+        session.answer(answers[session.current.key.question])
 
 
 def session_at(library: Library, replay: str, question: str | None = None) -> Session:
@@ -26,6 +26,6 @@ def session_at(library: Library, replay: str, question: str | None = None) -> Se
         order = list(library.dialog.questions)
         answers = {q: v for q, v in answers.items() if order.index(q) < order.index(question)}
     session = restore(answers, library)
-    current = session.current.key if session.current is not None else None
+    current = session.current.key.question if session.current is not None else None
     assert current == question, f"{replay} restored to {current}, not {question}"
     return session

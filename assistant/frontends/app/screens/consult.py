@@ -17,11 +17,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from ....engine.consult_view import FLAG_TAG, ConsultView, Entry
 from ....engine.errors import AnswerError
 from ....engine.library import Library
-from ....engine.recommend import Flag, triage
-from ....engine.record import answer_rows, drug_reading, known_age, reference_text
-from ....engine.session import Answer, Session, Step
+from ....engine.record import answer_rows
+from ....engine.session import Answer, Session, Step, StepKey
 from ....engine.suggest import suggest
 from ...consults import ConsultFile
 from ...text import literal
@@ -32,10 +32,6 @@ from ..widgets.facts_panel import FactsPanel
 from ..widgets.transcript import Transcript
 
 NARROW = 100   # columns below which the answers panel shows only on request (F3)
-# a fired rule's level as a short tag before its message (a routine rule is a finding, not a
-# red flag); the level's full name is rules.LEVEL_TEXT
-FLAG_TAG = {"urgent": "⚠ URGENT", "soon": "⚠ SOON", "routine": "Note"}
-Entry = tuple[str, str, str | None]   # kind, text, answer key
 
 
 class ConsultScreen(Screen):
@@ -52,17 +48,18 @@ class ConsultScreen(Screen):
                  finish: Callable[[Session], None] | None = None,
                  vignette: str | None = None) -> None:
         """Study mode: ``finish`` replaces the result screen when the consult is complete,
-        and F4 shows the case ``vignette`` (Markdown)."""
+        and F4 shows the case ``vignette`` (Markdown). A study round is blind: nothing of the
+        result (triage banner, red flags or findings in the transcript) shows before the
+        trainee commits."""
         super().__init__()
         self.library, self.session, self.autosave = library, session, autosave
         self.finish, self.vignette = finish, vignette
         self.editing: Step | None = None
-        self.withdrawn: dict[str, Answer] = {}   # answers taken back (Ctrl+Z), shown again
-        self.why_for: str | None = None
-        self.flag_at: dict[str, str] = {}     # flag id -> answer key after which it fired
-        self.flags: tuple[Flag, ...] = ()
+        self.view = ConsultView(library, session, blind=finish is not None)
+        self.withdrawn: dict[StepKey, Answer] = {}   # answers taken back (Ctrl+Z), shown again
+        self.why_for: StepKey | None = None
         self.error: str | None = None
-        self._shown: tuple[str, bool] | None = None
+        self._shown: tuple[StepKey | None, bool] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="progress")
@@ -98,15 +95,8 @@ class ConsultScreen(Screen):
         self.refresh_bindings()
 
     def _update_flags(self) -> None:
-        result = triage(self.session.facts, self.library)
-        last = self.session.path[-1].key if self.session.path else None
-        for flag in result.flags:
-            if flag.id not in self.flag_at and last is not None:
-                self.flag_at[flag.id] = last
-        fired = {f.id for f in result.flags}
-        self.flag_at = {k: v for k, v in self.flag_at.items() if k in fired}
-        self.flags = result.flags
-        red = result.red_flags
+        self.view.update()
+        red = self.view.triage.red_flags
         banner = self.query_one("#flags", Static)
         banner.display = bool(red)
         if red:
@@ -118,47 +108,19 @@ class ConsultScreen(Screen):
             banner.set_class(red[0].level == "urgent", "-urgent")
 
     def _entries(self) -> list[Entry]:
-        out: list[Entry] = []
-        section = None
-        flags_after: dict[str, list[Flag]] = {}
-        for flag in self.flags:
-            flags_after.setdefault(self.flag_at.get(flag.id, ""), []).append(flag)
-        for step, answer in self.session.steps():
-            if step.section.id != section:
-                section = step.section.id
-                out.append(("section", step.section.title, None))
-            out.append(("question", step.prompt, None))
-            out.append(("answer", answer.shown, step.key))
-            reading = drug_reading(self.session, step.key)
-            if reading is not None:
-                out.append(("note", f"Read as {reading}", None))
-            for flag in flags_after.get(step.key, ()):
-                action = f" → {flag.action}" if flag.action else ""
-                kind = "finding" if flag.level == "routine" else "flag"
-                out.append((kind, f"{FLAG_TAG[flag.level]}: {flag.message}{action}", None))
-        current = self.session.current
-        if current is not None:
-            if current.section.id != section:
-                out.append(("section", current.section.title, None))
-            out.append(("question", current.prompt, None))
-            if self.why_for == current.key:
-                out.append(("note", f"Why this is asked: {current.why}", None))
-        else:
-            out.append(("note", "The consult is complete. Ctrl+R shows the result; select an "
-                                "answer (F3, or click it) to change it.", None))
-        return out
+        then = ("Ctrl+R goes on to your commitment" if self.view.blind
+                else "Ctrl+R shows the result")
+        return self.view.entries(self.why_for, f"The consult is complete. {then}; select an "
+                                               "answer (F3, or click it) to change it.")
 
     def _show_progress(self) -> None:
-        sections = self.library.dialog.sections
-        step = self.session.current
-        here = step.section.id if step else None
-        index = next((i for i, s in enumerate(sections) if s.id == here), len(sections))
+        progress = self.view.progress()
         text = Text()
-        for i, _ in enumerate(sections):
-            text.append("●" if i < index else ("◉" if i == index else "○"),
-                        style="bold" if i == index else "")
-        if step is not None:
-            text.append(f"  Section {index + 1} of {len(sections)}: {step.section.title}")
+        for i in range(progress.total):
+            text.append("●" if i < progress.index else ("◉" if i == progress.index else "○"),
+                        style="bold" if i == progress.index else "")
+        if progress.title is not None:
+            text.append(f"  Section {progress.index + 1} of {progress.total}: {progress.title}")
         else:
             text.append("  Complete")
         if self.editing is not None:
@@ -167,7 +129,7 @@ class ConsultScreen(Screen):
 
     def _show_answer_area(self) -> None:
         step = self.step
-        shown = (step.key if step else "", self.editing is not None)
+        shown = (step.key if step else None, self.editing is not None)
         if shown == self._shown:
             return
         self._shown = shown
@@ -227,24 +189,9 @@ class ConsultScreen(Screen):
             parts.append("↑↓ and Enter, or the option's number")
         elif step.type == "multi":
             parts.append("Space or the number ticks; Enter sends")
-        elif step.type == "number":
-            measure = self.library.dialog.measures[step.question.id]
-            low, high = measure.plausible.low, measure.plausible.high
-            parts.append(f"Accepted {low:g}–{high:g} {measure.unit}")
-            lab = self.library.dialog.labs.get(step.question.lab or "")
-            ref = reference_text(lab, known_age(self.session.facts)) if lab else None
-            if ref:
-                parts.append(f"reference {ref}")
-            if measure.below:
-                parts.append("'<5' if below a limit" + (", or 'negative'" if measure.negative
-                                                         else ""))
         elif step.type == "drugs":
             parts.append("↓ picks a suggestion; Enter sends the line")
-        if step.index is None and step.question.help:
-            parts.append(step.question.help.rstrip("."))
-        if step.unknown and step.type not in ("single", "yesno", "multi"):
-            parts.append(f"or 'unknown' ({step.unknown})")
-        return " · ".join(parts)
+        return " · ".join(parts + self.view.accepts(step))
 
     # --- answering ------------------------------------------------------------------------
 
@@ -279,7 +226,7 @@ class ConsultScreen(Screen):
     def on_edit_requested(self, message: EditRequested) -> None:
         self.start_edit(message.key)
 
-    def start_edit(self, key: str) -> None:
+    def start_edit(self, key: StepKey) -> None:
         step = next((s for s in self.session.path if s.key == key), None)
         if step is None:
             self.notify("That answer no longer applies; it is kept in case you change back.")

@@ -19,10 +19,8 @@ from textual.widgets import Input, OptionList, Select
 from textual.widgets.option_list import Option
 
 from ....engine.dialog import Measure
-from ....engine.session import Step
+from ....engine.session import UNKNOWN_CHOICE, Step
 from ...text import literal
-
-UNKNOWN = "unknown"
 
 
 class AnswerGiven(Message):
@@ -31,17 +29,6 @@ class AnswerGiven(Message):
     def __init__(self, raw: Any) -> None:
         super().__init__()
         self.raw = raw
-
-
-def choices(step: Step) -> list[tuple[str, str]]:
-    """(value, label) pairs a step offers, the "unknown" answer last."""
-    if step.type == "yesno":
-        pairs = [("yes", "Yes"), ("no", "No")]
-    else:
-        pairs = [(o.value, o.label) for o in step.options]
-    if step.unknown:
-        pairs.append((UNKNOWN, step.unknown))
-    return pairs
 
 
 def _numbered_option(event: events.Key, count: int) -> int | None:
@@ -61,9 +48,9 @@ class ChoiceAnswer(OptionList):
     """One option: arrows and Enter, or its number key."""
 
     def __init__(self, step: Step, current: Any = None) -> None:
-        self.values = [v for v, _ in choices(step)]
-        super().__init__(*(Option(_numbered(i, label), id=value)
-                           for i, (value, label) in enumerate(choices(step), 1)),
+        self.values = [c.value for c in step.choices]
+        super().__init__(*(Option(_numbered(i, c.label), id=c.value)
+                           for i, c in enumerate(step.choices, 1)),
                          classes="answer-widget")
         self._current = _current_value(step, current)
 
@@ -93,14 +80,13 @@ class MultiAnswer(OptionList):
                 Binding("enter", "submit", "Send ticked", show=False)]
 
     def __init__(self, step: Step, current: Any = None) -> None:
-        pairs = choices(step)
-        self.values = [v for v, _ in pairs]
-        self.labels = [label for _, label in pairs]
+        self.values = [c.value for c in step.choices]
+        self.labels = [c.label for c in step.choices]
         self.ticked: set[str] = set()
         if isinstance(current, frozenset):
             self.ticked = set(current) & set(self.values)
-        elif current is not None and UNKNOWN in self.values:   # the answer was unknown
-            self.ticked = {UNKNOWN}
+        elif current is not None and UNKNOWN_CHOICE in self.values:   # the answer was unknown
+            self.ticked = {UNKNOWN_CHOICE}
         super().__init__(*(Option(self._prompt(i), id=value) for i, value in enumerate(self.values)),
                          classes="answer-widget")
 
@@ -144,9 +130,6 @@ class MultiAnswer(OptionList):
 
     def action_submit(self) -> None:
         chosen = self.selected
-        if chosen == [UNKNOWN]:   # the "unknown / not done" option alone is the answer unknown
-            self.post_message(AnswerGiven(UNKNOWN))
-            return
         self.post_message(AnswerGiven(chosen if chosen else ""))
 
 
@@ -203,4 +186,4 @@ def _current_value(step: Step, current: Any) -> str | None:
         return None
     if step.type == "yesno" and isinstance(current, bool):
         return "yes" if current else "no"
-    return current if isinstance(current, str) else UNKNOWN
+    return current if isinstance(current, str) else UNKNOWN_CHOICE

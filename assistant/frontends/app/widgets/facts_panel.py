@@ -28,14 +28,13 @@ class FactsPanel(OptionList):
         highlighted = self.highlighted
         self.lines = lines
         self.clear_options()
-        self.add_options(Option(_render(line), id=line.key) for line in lines)
+        self.add_options(Option(_render(line)) for line in lines)
         if highlighted is not None and lines:
             self.highlighted = min(highlighted, len(lines) - 1)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id is not None:
-            self.post_message(EditRequested(event.option.id))
+        self.post_message(EditRequested(self.lines[event.option_index].key))
 
 
 def _render(line: AnswerRow) -> Text:

@@ -10,6 +10,8 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from ....engine.consult_view import Entry
+from ....engine.session import StepKey
 from ...text import literal
 from .edit_requested import EditRequested
 
@@ -17,10 +19,10 @@ from .edit_requested import EditRequested
 class Bubble(Static):
     """One transcript entry; an answer bubble knows which step it answers."""
 
-    def __init__(self, text: str, kind: str, key: str | None = None) -> None:
-        super().__init__(Text(literal(text)), classes=kind)
-        self.key = key
-        if key is not None:
+    def __init__(self, entry: Entry) -> None:
+        super().__init__(Text(literal(entry.text)), classes=entry.kind)
+        self.key: StepKey | None = entry.key
+        if entry.key is not None:
             self.tooltip = "Click to change this answer"
 
     def on_click(self) -> None:
@@ -29,22 +31,22 @@ class Bubble(Static):
 
 
 class Transcript(VerticalScroll, can_focus=False):
-    """Keeps a list of (kind, text, key) entries in sync with the screen: only what changed
-    after the first difference is replaced."""
+    """Keeps the transcript's entries in sync with the screen: only what changed after the
+    first difference is replaced."""
 
     def __init__(self) -> None:
         super().__init__(id="transcript")
-        self.entries: list[tuple[str, str, str | None]] = []
+        self.entries: list[Entry] = []
 
     def on_mount(self) -> None:
         self.anchor()
 
-    def show(self, entries: list[tuple[str, str, str | None]]) -> None:
+    def show(self, entries: list[Entry]) -> None:
         same = 0
         while same < min(len(entries), len(self.entries)) and entries[same] == self.entries[same]:
             same += 1
         for bubble in list(self.query(Bubble))[same:]:
             bubble.remove()
-        self.mount_all(Bubble(text, kind, key) for kind, text, key in entries[same:])
+        self.mount_all(Bubble(entry) for entry in entries[same:])
         self.entries = list(entries)
         self.anchor()
