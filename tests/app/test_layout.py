@@ -7,6 +7,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
+from assistant.engine.disclaimer import DISCLAIMER_LINE
 from assistant.engine.library import Library
 from assistant.engine.replay import restore
 from assistant.engine.session import Session, StepKey
@@ -61,6 +62,15 @@ async def test_the_triage_banner_counts_scrolls_and_shows_every_flag(library, si
         await pilot.pause()
         assert screen.query_one("#result-body").display and pilot.app.screen is screen
         assert pilot.app.focused is screen.query_one(DataTable)
+
+
+async def test_the_result_screen_disclaimer_is_one_line_at_80_columns(library):
+    async with TriageApp(library=library).run_test(size=(80, 24)) as pilot:
+        screen = await result_of(pilot, library, "rh")
+        line = screen.query_one("#disclaimer")
+        assert line.size.height == 1
+        assert rendered(line.content) == DISCLAIMER_LINE    # whole, not cut
+        assert "not a prescription" in DISCLAIMER_LINE and "dose" in DISCLAIMER_LINE
 
 
 async def test_a_long_name_ends_in_an_ellipsis_and_reads_whole_in_the_detail(library):

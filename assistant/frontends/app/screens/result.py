@@ -23,6 +23,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Markdown, Static
 
+from ....engine.disclaimer import DISCLAIMER_LINE
 from ....engine.library import Library
 from ....engine.pathway import PLACE_SHORT
 from ....engine.recommend import Option, Recommendation, RoleGroup, recommend
@@ -88,7 +89,7 @@ class ResultScreen(Screen):
             yield DataTable(id="ranking", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="detail"):
                 yield Markdown(id="detail-text")
-        yield Static(Text(self.recommendation.disclaimer), id="disclaimer")
+        yield Static(Text(DISCLAIMER_LINE), id="disclaimer")
         yield Footer()
 
     def on_mount(self) -> None:
