@@ -134,15 +134,23 @@ async def result_screen(library, tmp_path):
     return app, ResultScreen(library, session, file), file
 
 
+async def export_dialog(pilot, screen: ResultScreen, key: str) -> ExportScreen:
+    """The result ``screen`` pushed, then its export dialog opened with ``key`` (m or s)."""
+    pilot.app.push_screen(screen)
+    await pilot.pause()
+    await pilot.press(key)
+    await pilot.pause()
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ExportScreen)
+    return dialog
+
+
 async def test_export_defaults_to_the_data_folder_with_a_timestamped_name(result_screen,
                                                                           tmp_path):
     app, screen, file = result_screen
     async with app.run_test(size=(100, 32)) as pilot:
-        app.push_screen(screen)
-        await pilot.pause()
-        await pilot.press("s")
-        await pilot.pause()
-        path = app.screen.query_one("#path", Input).value
+        dialog = await export_dialog(pilot, screen, "s")
+        path = dialog.query_one("#path", Input).value
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen
@@ -160,12 +168,7 @@ async def test_export_asks_before_replacing_a_file(result_screen, tmp_path):
     target = tmp_path / "mine.md"
     target.write_text("my notes", encoding="utf-8")
     async with app.run_test(size=(100, 32)) as pilot:
-        app.push_screen(screen)
-        await pilot.pause()
-        await pilot.press("m")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, ExportScreen)
+        dialog = await export_dialog(pilot, screen, "m")
         dialog.query_one("#path", Input).value = str(target)
         await pilot.press("enter")
         await pilot.pause()
@@ -183,11 +186,7 @@ async def test_export_does_not_create_a_folder_and_offers_the_data_folder(result
     app, screen, _ = result_screen
     typed = tmp_path / "no" / "such" / "folder" / "report.md"
     async with app.run_test(size=(100, 32)) as pilot:
-        app.push_screen(screen)
-        await pilot.pause()
-        await pilot.press("m")
-        await pilot.pause()
-        dialog = app.screen
+        dialog = await export_dialog(pilot, screen, "m")
         dialog.query_one("#path", Input).value = str(typed)
         await pilot.press("enter")
         await pilot.pause()
