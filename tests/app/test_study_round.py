@@ -8,6 +8,7 @@ from textual.widgets import DataTable, Input, OptionList, Select
 
 from assistant.engine.report import md_text
 from assistant.engine.study import case_session, grade
+from assistant.frontends.app.screens.consult import ConsultScreen
 from assistant.frontends.app.screens.help import HelpScreen
 from assistant.frontends.app.screens.study import (
     CasesScreen,
@@ -16,7 +17,9 @@ from assistant.frontends.app.screens.study import (
     VignetteScreen,
 )
 from assistant.frontends.userdata import StudyProgress
-from tests.support.keys import fast_forward, run_consult
+from tests.support.files import replay_answers
+from tests.support.keys import answer, bubbles, fast_forward, run_consult
+from tests.support.sessions import session_at
 from tests.support.study import perfect
 
 
@@ -99,3 +102,24 @@ async def test_progress_is_exported_into_the_data_folder(make_app, library, tmp_
     assert str(written) == typed
     assert written.read_text(encoding="utf-8").startswith("case,title,when,score")
     assert "sara" in written.read_text(encoding="utf-8")
+
+
+async def test_a_study_round_reveals_nothing_before_the_commitment(make_app, library):
+    """No spoilers: the red flags RH's answers raise (shown at once in a consult) stay hidden
+    in a study round, banner and transcript alike, until the trainee has committed."""
+    finished = []
+    async with make_app().run_test(size=(100, 32)) as pilot:
+        screen = ConsultScreen(library, session_at(library, "rh", "red_flags"), None,
+                               finish=finished.append, vignette="# RH")
+        await pilot.app.push_screen(screen)
+        await pilot.pause()
+        await answer(pilot, screen, replay_answers("rh"))
+        assert screen.session.facts["red_flags"]          # the answer that raises them
+        await fast_forward(pilot, replay_answers("rh"))
+        assert finished == [screen.session]              # on to the commitment, no result
+        assert not screen.query_one("#flags").display
+        assert bubbles(screen, "flag") == [] and bubbles(screen, "finding") == []
+        shown = " ".join(str(b.content) for b in screen.query("Bubble"))
+        for rule in library.knowledge.triage:
+            assert rule.message not in shown
+        assert "URGENT" not in shown and "SOON" not in shown

@@ -72,7 +72,10 @@ def test_a_whole_round_in_plain_mode_then_progress(library, tmp_path, case_id):
              "", "q"]
     result = run_triage("study", "--plain", stdin="\n".join(stdin) + "\n", data=tmp_path)
     assert result.returncode == 0, result.stdout[-2000:]
-    assert "## Your score: 100 / 100" in result.stdout
+    before, after = result.stdout.split("Before anything is revealed")
+    for rule in library.knowledge.triage:     # no spoilers: no flag before the commitment
+        assert rule.message not in before
+    assert "## Your score: 100 / 100" in after
     assert "Saved. Score 100; best for this case 100 after 1 attempt(s)." in result.stdout
     again = run_triage("study", "--plain", stdin="q\n", data=tmp_path)
     assert "(attempts 1, best 100)" in again.stdout
