@@ -11,11 +11,12 @@ from pathlib import Path
 
 from . import yamlfile
 from .errors import TriageError
+from .knowledge import variant_answers
 from .library import Library
 from .recommend import Recommendation, recommend, what_would_change
 from .replay import replay_data
 from .rules import LEVELS
-from .schema import ConstructedCase, Expectation
+from .schema import Case, ConstructedCase, Expectation, Variant
 
 
 @dataclass(frozen=True)
@@ -33,12 +34,14 @@ class CaseResult:
 
 def run_cases(library: Library, folders: Iterable[Path] = (), *, published: bool = True
               ) -> list[CaseResult]:
-    """Every case with expectations: the knowledge's published cases (unless ``published``
-    is false), then the constructed cases in ``folders``."""
+    """Every case with expectations: the knowledge's published cases and their constructed
+    variants (unless ``published`` is false), then the constructed cases in ``folders``."""
     out = []
     for case in library.knowledge.cases.values() if published else ():
         if case.expect is not None:
             out.append(_run(case.id, case.title, "published", case.answers, case.expect, library))
+    if published:
+        out += run_variants(library)
     for folder in folders:
         for path in sorted(Path(folder).glob("*.yaml")):
             located = yamlfile.load(path)
@@ -46,6 +49,27 @@ def run_cases(library: Library, folders: Iterable[Path] = (), *, published: bool
             out.append(_run(constructed.id, constructed.title, str(path), constructed.answers,
                             constructed.expect, library))
     return out
+
+
+def run_variants(library: Library) -> list[CaseResult]:
+    """Every constructed variant (``knowledge/variants/``) checked as ``_variant`` says."""
+    knowledge = library.knowledge
+    return [_variant(v, knowledge.cases[v.case], library) for v in knowledge.variants.values()]
+
+
+def _variant(variant: Variant, case: Case, library: Library) -> CaseResult:
+    """A constructed variant: its expectation must hold, and must not hold for the published
+    case it changes (else the change teaches nothing)."""
+    result = _run(variant.id, variant.title, f"constructed variant of {case.id}",
+                  variant_answers(variant, case), variant.expect, library)
+    if not result.passed:
+        return result
+    base = _run(case.id, case.title, "published", case.answers, variant.expect, library)
+    if base.passed:
+        return CaseResult(result.id, result.title, result.source,
+                          (f"the expectation holds for {case.id} as published too: the change "
+                           "changes nothing it checks",), result.checked + 1)
+    return CaseResult(result.id, result.title, result.source, (), result.checked + 1)
 
 
 def _run(case_id: str, title: str, source: str, answers: dict, expect: Expectation,

@@ -17,12 +17,13 @@ from pathlib import Path
 
 from . import yamlfile
 from .audit import overdue, source_problems, via_problems
+from .cases import run_variants
 from .dialog import END, Dialog
 from .errors import LoadError, TriageError
-from .knowledge import Knowledge, default_root
+from .knowledge import Knowledge, default_root, variant_answers
 from .labcheck import threshold_problems
 from .library import Library, load
-from .replay import replay_located
+from .replay import replay_data, replay_located
 from .tablecheck import check_tables
 
 
@@ -108,4 +109,15 @@ def case_problems(library: Library) -> list[str]:
             replay_located(answers_only, strict=True, library=library)
         except TriageError as exc:
             out.append(str(exc))
+    knowledge = library.knowledge
+    for variant in knowledge.variants.values():
+        answers = variant_answers(variant, knowledge.cases[variant.case])
+        try:
+            replay_data(answers, name=knowledge.where("variant", variant.id), strict=True,
+                        library=library)
+        except TriageError as exc:
+            out.append(str(exc))
+    for result in run_variants(library):
+        out += [f"{knowledge.where('variant', result.id)}: {result.id}.expect: {f}"
+                for f in result.failures]
     return out

@@ -22,7 +22,16 @@ from .errors import LoadError, Problem
 from .lexicon import Lexicon
 from .pathway_data import TRIAL_FACTS, Computed, Pathway, Role, Row, Stage
 from .rules import TriageRule
-from .schema import Case, Expectation, Lab, Reference, Review, Therapy, unit_problems
+from .schema import (
+    Case,
+    Expectation,
+    Lab,
+    Reference,
+    Review,
+    Therapy,
+    Variant,
+    unit_problems,
+)
 from .treatment_words import TreatmentWords
 
 T = TypeVar("T")
@@ -66,9 +75,18 @@ class Knowledge:
         on first use: a consult does not need them."""
         return load_cases(self)
 
+    @cached_property
+    def variants(self) -> dict[str, Variant]:
+        """Constructed variants of the published cases (``knowledge/variants/``), read and
+        checked on first use."""
+        return load_variants(self)
+
     def citations(self) -> Iterator[Citation]:
-        return citations(self.therapies, self.labs, self.cases, self.lexicon, self.triage,
-                         self.pathway)
+        yield from citations(self.therapies, self.labs, self.cases, self.lexicon, self.triage,
+                             self.pathway)
+        for v in self.variants.values():
+            yield Citation("variant", v.id, "refs", v.refs)
+            yield Citation("variant", v.id, "expect", v.expect.refs)
 
     def conditions(self) -> Iterator[tuple[str, str, str, Condition]]:
         """(table, key, field, condition) of every rule, pathway row and caution that reads
@@ -245,6 +263,40 @@ def load_cases(knowledge: Knowledge) -> dict[str, Case]:
         raise LoadError(c.problems)
     knowledge.origins.update(c.origins)
     return cases
+
+
+def load_variants(knowledge: Knowledge) -> dict[str, Variant]:
+    """Every file of ``knowledge/variants`` (none is fine), checked against the cases it
+    changes and the knowledge it cites."""
+    folder = knowledge.root / "knowledge" / "variants"
+    if not folder.is_dir():
+        return {}
+    c = _Collector(knowledge.root)
+    variants = c.one_per_file(folder, Variant, "variant")
+    cases = knowledge.cases
+    for v in variants.values():
+        if v.id in cases:
+            c.fault("variant", v.id, "id", f"'{v.id}' is already a published case's id")
+        if v.case not in cases:
+            c.fault("variant", v.id, "case", f"unknown case '{v.case}'")
+        if not v.change:
+            c.fault("variant", v.id, "change", "a variant changes at least one answer")
+        for field, refs in (("refs", v.refs), ("expect", v.expect.refs)):
+            for ref in refs:
+                if ref not in knowledge.references:
+                    c.fault("variant", v.id, field, f"unknown reference '{ref}'")
+        for field, therapy in expectation_therapies(v.expect):
+            if therapy not in knowledge.therapies:
+                c.fault("variant", v.id, f"expect.{field}", f"unknown therapy '{therapy}'")
+    if c.problems:
+        raise LoadError(c.problems)
+    knowledge.origins.update(c.origins)
+    return variants
+
+
+def variant_answers(variant: Variant, case: Case) -> dict[str, Any]:
+    """The published case's answers with the variant's change."""
+    return {**case.answers, **variant.change}
 
 
 def _path(field: str) -> tuple[str | int, ...]:

@@ -327,6 +327,11 @@ class _Placer:
         return None
 
 
+def course_place(course: str) -> Place:
+    """Where a therapy the child has had stands, by its course (continue, optimise, tried...)."""
+    return _COURSE_PLACE[course]
+
+
 def _trial_text(trial: Trial) -> str:
     return "; ".join(show_entry(e) for e in trial.entries)
 

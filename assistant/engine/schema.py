@@ -279,6 +279,13 @@ class CaseAction(Strict, kw_only=True, frozen=True):
 
 
 Level = Literal["urgent", "soon", "routine"]
+# a case's topics, for the trainee's case list (labels: study.TAG_LABELS)
+CaseTag = Literal["jdm", "overlap", "systemic_sclerosis", "idiopathic", "tumoral", "genetic",
+                  "metabolic", "renal", "iatrogenic", "localised", "diffuse", "universalis",
+                  "ulcerated", "infection", "active_disease", "inactive_disease",
+                  "failed_first_line", "surgery", "bisphosphonate", "sodium_thiosulfate",
+                  "biologic", "resource_limited", "toddler", "adolescent", "outcome_good",
+                  "outcome_poor"]
 
 
 class Expectation(Strict, kw_only=True, frozen=True):
@@ -306,7 +313,10 @@ class Case(Strict, kw_only=True, frozen=True):
     name: str
     ref: str
     title: str
-    tags: tuple[str, ...] = ()
+    tags: tuple[CaseTag, ...] = ()
+    # the authors of the file's judgement of how hard the case is to triage (README, "Self-study"):
+    # 1 one clear decision; 2 stages that interact; 3 missing or conflicting facts, failed lines,
+    # or the paper's choice against the evidence
     difficulty: Literal[1, 2, 3] | None = None
     source_text: Literal["abstract", "full_text"] | None = None   # what the authors of the file read
     vignette: str                    # as the paper tells it, with the paper's own units
@@ -318,6 +328,26 @@ class Case(Strict, kw_only=True, frozen=True):
     outcome: str
     notes: tuple[Sourced, ...] = ()              # seed errors and disagreements that matter
     expect: Expectation | None = None
+
+
+class Variant(Strict, kw_only=True, frozen=True):
+    """A published case with one clinical fact changed, to test whether a trainee sees what
+    that fact changes (``knowledge/variants/``). Constructed, not a published patient:
+    ``constructed: true`` must say so. ``change`` replaces answers of the case (replay
+    format; one fact, with the answers that follow from it); ``vignette`` says the change in
+    words; ``expect`` is what the change does to the result, checked on the variant, and it
+    must not hold for the published case (the change has to change something)."""
+
+    id: str
+    case: str                        # the published case it changes
+    constructed: Literal[True]
+    title: str
+    change: dict[str, Any]
+    vignette: str
+    teaches: str                     # what the change does and why, with refs
+    refs: tuple[str, ...]
+    expect: Expectation
+    difficulty: Literal[1, 2, 3] | None = None
 
 
 class ConstructedCase(Strict, kw_only=True, frozen=True):

@@ -9,23 +9,41 @@ gives the same score and feedback.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from . import yamlfile
 from .errors import LoadError
 from .explain import show_value
 from .facts import UNKNOWN, DrugEntry
+from .history import Trial, trials
+from .knowledge import variant_answers
 from .library import Library
+from .pathway import PLACE_TEXT, course_place
+from .pathway import run as run_pathway
+from .progress import (
+    Calibration,
+    CommitmentRecord,
+    MismatchRecord,
+    PartRecord,
+    Progress,
+    RoundRecord,
+    StepRecord,
+    calibration_markdown,
+)
 from .recommend import Recommendation, recommend
 from .record import known_age, lab_flag
 from .replay import replay_data, replay_located
 from .report import Citations, md_text, reference_list
-from .result_view import result_view, step_line
-from .rules import LEVELS
-from .schema import Case
+from .result_view import ROLE_STATUS_TEXT, result_view
+from .review import schedule
+from .rules import LEVEL_TEXT, LEVELS
+from .schema import Case, Sourced, Variant
 from .session import Session
 
 WEIGHTS = {"facts": 40, "red_flags": 20, "triage": 20, "therapy": 20}
@@ -39,6 +57,8 @@ class Commitment:
     level: str
     therapy: str
     reason: str
+    # how sure the trainee is that level and first choice are right, in per cent (50-100)
+    confidence: int | None = None
     # after the reveal the trainee may override the assistant's first choice, with a reason,
     # as a clinician would; it is recorded and shown, and does not change the score
     override: str | None = None
@@ -54,12 +74,52 @@ class Mismatch:
     explanation: str
 
 
+MISMATCH_TEXT = {"missed_red_flag": "missed red flag", "extra_red_flag": "red flag not in the case",
+                 "unit": "unit misread", "lab_flag": "abnormal lab entered as normal",
+                 "unknown": "unknown against reported", "not_asked": "not reached",
+                 "answer": "a different answer"}
+# the steps of the decision the feedback walks, in order (stage titles come from the pathway)
+STEPS = ("scope", "safety", "activity", "history", "lesion", "choice")
+STEP_TITLES = {"safety": "Safety: red flags, infection and triage level",
+               "history": "Treatment history", "choice": "First choice"}
+_ROLE_STATUS = {**ROLE_STATUS_TEXT, "not_indicated": "not for this child",
+                "absent": "not needed"}
+
+
 @dataclass(frozen=True)
 class Part:
     name: str
     points: float
     out_of: int
     why: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One fact behind a step's decision: as the case gives it and as the trainee did."""
+
+    label: str
+    case: str
+    yours: str
+    differs: bool
+
+
+@dataclass(frozen=True)
+class StepFeedback:
+    """One step of the decision walked through after the commitment: what the case facts
+    give, what the trainee's answers (or commitment) gave, the findings behind it and what
+    it changes further on."""
+
+    step: str                        # one of STEPS
+    title: str
+    case: str
+    yours: str
+    right: bool
+    because: str
+    refs: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    changes: tuple[str, ...]         # "Disease control: after the infection"
+    authors: str | None = None       # the first-choice step: what the authors chose and why
 
 
 @dataclass(frozen=True)
@@ -71,20 +131,142 @@ class Round:
     commitment: Commitment
     assistant: Recommendation
     parts: tuple[Part, ...]
+    steps: tuple[StepFeedback, ...] = ()
+    variant_of: str | None = None      # a constructed variant: the published case it changes
 
     @property
     def score(self) -> int:
         return round(sum(p.points for p in self.parts))
 
+    @property
+    def correct(self) -> bool:
+        """The commitment was right: the triage level, and full marks for the first choice
+        (what a stated confidence is calibrated against)."""
+        full = {p.name: p.points >= p.out_of for p in self.parts}
+        return full["triage"] and full["therapy"]
+
+    def record(self, at: datetime) -> RoundRecord:
+        """The round as the progress file keeps it."""
+        c = self.commitment
+        return RoundRecord(
+            case=self.case.id, at=at, score=self.score,
+            parts=tuple(PartRecord(name=p.name, points=float(round(p.points, 1)), out_of=p.out_of,
+                                   why=p.why) for p in self.parts),
+            commitment=CommitmentRecord(level=c.level, therapy=c.therapy, reason=c.reason,
+                                        confidence=c.confidence, override=c.override,
+                                        override_reason=c.override_reason),
+            correct=self.correct,
+            steps=tuple(StepRecord(step=s.step, title=s.title, right=s.right)
+                        for s in self.steps),
+            mismatches=tuple(MismatchRecord(**asdict(m)) for m in self.mismatches),
+            assistant_level=self.assistant.triage.level,
+            assistant_top=tuple(o.therapy.id for o in self.assistant.ranking[:3]),
+            authors_choice=self.case.authors_choice, variant_of=self.variant_of)
+
     def to_json(self) -> dict[str, Any]:
-        return {"case": self.case.id, "score": self.score,
+        return {"case": self.case.id, "score": self.score, "correct": self.correct,
                 "parts": {p.name: {"points": round(p.points, 1), "out_of": p.out_of, "why": p.why}
                           for p in self.parts},
+                "steps": [{"step": s.step, "title": s.title, "right": s.right,
+                           "case": s.case, "yours": s.yours} for s in self.steps],
                 "mismatches": [asdict(m) for m in self.mismatches],
                 "commitment": asdict(self.commitment),
                 "assistant": {"level": self.assistant.triage.level,
                               "top": [o.therapy.id for o in self.assistant.ranking[:3]]},
-                "authors_choice": list(self.case.authors_choice)}
+                "authors_choice": list(self.case.authors_choice),
+                **({"variant_of": self.variant_of} if self.variant_of else {})}
+
+
+TAG_LABELS = {"jdm": "JDM", "overlap": "overlap syndrome", "systemic_sclerosis": "systemic sclerosis",
+              "idiopathic": "idiopathic", "tumoral": "tumoral", "genetic": "genetic",
+              "metabolic": "metabolic", "renal": "renal", "iatrogenic": "iatrogenic",
+              "localised": "localised", "diffuse": "diffuse", "universalis": "universalis",
+              "ulcerated": "ulcerated", "infection": "infected lesion",
+              "active_disease": "active disease", "inactive_disease": "inactive disease",
+              "failed_first_line": "failed first line", "surgery": "surgery",
+              "bisphosphonate": "bisphosphonate", "sodium_thiosulfate": "sodium thiosulfate",
+              "biologic": "biologic", "resource_limited": "resource-limited setting",
+              "toddler": "infant or toddler", "adolescent": "adolescent",
+              "outcome_good": "good outcome", "outcome_poor": "poor outcome",
+              "variant": "constructed variant"}
+DIFFICULTY_TEXT = {1: "introductory", 2: "intermediate", 3: "advanced"}
+
+
+@dataclass(frozen=True)
+class StudyCase:
+    """A case a trainee can study: a published case, or a constructed variant of one (its
+    ``case`` then built from the published case with the change)."""
+
+    case: Case
+    variant_of: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.case.id
+
+
+def catalogue(library: Library) -> dict[str, StudyCase]:
+    """Every case to study, by id: the published cases, then the constructed variants."""
+    knowledge = library.knowledge
+    out = {cid: StudyCase(c) for cid, c in sorted(knowledge.cases.items())}
+    for vid, v in sorted(knowledge.variants.items()):
+        out[vid] = StudyCase(variant_case(v, knowledge.cases[v.case]), v.case)
+    return out
+
+
+def variant_case(variant: Variant, base: Case) -> Case:
+    """A variant as a case to study: the published vignette after the change, said first;
+    no authors' choice or outcome (nobody treated this child)."""
+    vignette = (f"CONSTRUCTED VARIANT, not a published patient. {variant.vignette.strip()}"
+                f"\n\nThe published case:\n\n{base.vignette.strip()}\n")
+    return msgspec.structs.replace(
+        base, id=variant.id, name=f"{base.name} (variant)", title=variant.title,
+        tags=base.tags, difficulty=variant.difficulty or base.difficulty, vignette=vignette,
+        answers=variant_answers(variant, base), done=(), recommended=(), authors_choice=(),
+        outcome="none: a constructed variant, not a published patient",
+        notes=(Sourced(text=variant.teaches, refs=variant.refs),), expect=variant.expect)
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of the trainee's case list (the app's table and the plain list)."""
+
+    id: str
+    name: str
+    title: str
+    topics: str            # "JDM · infected lesion · surgery"
+    difficulty: str        # "2 intermediate", or "" when not stated
+    attempts: int
+    best: int | None
+    review: str            # "due now: Disease activity; Safety…", "in 3 days", "new"
+    due: bool
+    constructed: bool
+
+
+def case_list(library: Library, progress: Progress, now: datetime) -> tuple[CaseRow, ...]:
+    """The study cases with the trainee's attempts, best score and when each comes back
+    for review (spaced review of the steps missed: ``review.schedule``)."""
+    reviews = schedule(progress)
+    rows = []
+    for sc in catalogue(library).values():
+        case = sc.case
+        tags = [TAG_LABELS[t] for t in case.tags] + (["constructed variant"]
+                                                      if sc.variant_of else [])
+        summary = progress.summary(case.id)
+        review = reviews.get(case.id)
+        if review is None:
+            when, due = "new", False
+        elif review.due_now(now):
+            when, due = "due now: " + "; ".join(review.steps_due(now)), True
+        else:
+            when, due = review.when(now), False
+        rows.append(CaseRow(case.id, case.name, case.title, " · ".join(tags),
+                            f"{case.difficulty} {DIFFICULTY_TEXT[case.difficulty]}"
+                            if case.difficulty else "",
+                            summary.attempts if summary else 0,
+                            summary.best if summary else None, when, due,
+                            sc.variant_of is not None))
+    return tuple(rows)
 
 
 def case_session(case: Case, library: Library) -> Session:
@@ -92,10 +274,13 @@ def case_session(case: Case, library: Library) -> Session:
     return replay_data(case.answers, name=f"case {case.id}", library=library).session
 
 
-def grade(case: Case, session: Session, commitment: Commitment, library: Library) -> Round:
+def grade(case: Case, session: Session, commitment: Commitment, library: Library,
+          variant_of: str | None = None) -> Round:
     """Compare the trainee's consult with the case and score the commitment."""
     if commitment.level not in LEVELS:
         raise ValueError(f"triage level must be one of {', '.join(LEVELS)}")
+    if commitment.confidence is not None and not 50 <= commitment.confidence <= 100:
+        raise ValueError("confidence is a per cent from 50 to 100")
     for therapy in (commitment.therapy, commitment.override):
         if therapy is not None and therapy not in library.knowledge.therapies:
             raise ValueError(f"unknown therapy '{therapy}'")
@@ -105,14 +290,16 @@ def grade(case: Case, session: Session, commitment: Commitment, library: Library
     asked = [q for q in reference.facts if q != "red_flags"]
     wrong = {m.question for m in mismatches if m.question != "red_flags"}
     facts_part = WEIGHTS["facts"] * (len(asked) - len(wrong)) / max(len(asked), 1)
+    mine = recommend(session.facts, library)
     parts = (
         Part("facts", facts_part, WEIGHTS["facts"],
              f"{len(asked) - len(wrong)} of {len(asked)} facts as the case gives them"),
-        _red_flags(assistant, recommend(session.facts, library)),
+        _red_flags(assistant, mine),
         _triage(commitment, assistant),
         _therapy(commitment, assistant, case),
     )
-    return Round(case, mismatches, commitment, assistant, parts)
+    steps = walk(case, assistant, mine, commitment, parts[-1], library)
+    return Round(case, mismatches, commitment, assistant, parts, steps, variant_of)
 
 
 def compare(reference: Session, trainee: Session, library: Library) -> list[Mismatch]:
@@ -261,38 +448,166 @@ def _therapy(commitment: Commitment, assistant: Recommendation, case: Case) -> P
     return Part("therapy", 0, out_of, f"ranked {rank} by the assistant")
 
 
+# --- the decision, step by step ---------------------------------------------------------------
+
+def walk(case: Case, assistant: Recommendation, mine: Recommendation, commitment: Commitment,
+         therapy: Part, library: Library) -> tuple[StepFeedback, ...]:
+    """The decision by pathway stage: the kind of calcinosis, safety (red flags, infection,
+    the triage level committed), disease activity, the treatment history, the lesions and
+    the first choice; each with the case's findings behind it, where the trainee's answers
+    differ, and what it changes further on (the roles it sets)."""
+    knowledge = library.knowledge
+    pathway = knowledge.pathway
+    case_run = run_pathway(assistant.facts, pathway, knowledge.therapies, library.vocabulary)
+    roles = [(d.title, d.value, d.reason.facts) for d in case_run.roles]
+
+    def changes(subject: str) -> tuple[str, ...]:
+        return tuple(f"{title}: {_ROLE_STATUS.get(value, value)}"
+                     for title, value, facts in roles if subject in facts)
+
+    def stage(subject: str) -> StepFeedback:
+        want, got = assistant.step(subject), mine.step(subject)
+        findings = tuple(_finding(s, shown, assistant.facts, mine.facts, library)
+                         for s, shown in want.reason.facts.items())
+        return StepFeedback(subject, want.title, want.label, got.label, want.value == got.value,
+                            want.reason.text, want.reason.refs, findings, changes(subject))
+
+    out = {"scope": stage("scope"), "activity": stage("activity"), "lesion": stage("lesion")}
+    out["safety"] = _safety(assistant, mine, commitment, library, changes("infection"))
+    out["history"] = _history(assistant, mine, library, case_run.trials)
+    out["choice"] = _choice(case, assistant, commitment, therapy, library)
+    return tuple(out[s] for s in STEPS)
+
+
+def _finding(subject: str, shown: str, case_facts: Mapping[str, Any],
+             my_facts: Mapping[str, Any], library: Library) -> Finding:
+    vocabulary = library.vocabulary
+    label = vocabulary.label(subject)
+    if subject not in my_facts:
+        return Finding(label, shown, "not asked", True)
+    differs = not _same(case_facts.get(subject), my_facts[subject])
+    return Finding(label, shown, vocabulary.show(subject, my_facts[subject]), differs)
+
+
+def _safety(assistant: Recommendation, mine: Recommendation, commitment: Commitment,
+            library: Library, changes: tuple[str, ...]) -> StepFeedback:
+    want = {f.id: f for f in assistant.triage.red_flags}
+    got = {f.id: f for f in mine.triage.red_flags}
+    findings = [Finding(f.message, library.vocabulary.line(f.facts) or "in the case",
+                        "raised by your answers" if f.id in got else "not raised by your answers",
+                        f.id not in got) for f in want.values()]
+    findings += [Finding(f.message, "not in the case", "raised by your answers", True)
+                 for fid, f in got.items() if fid not in want]
+    infection, my_infection = assistant.step("infection"), mine.step("infection")
+    findings.append(Finding(infection.title, infection.label, my_infection.label,
+                            infection.value != my_infection.value))
+    level = assistant.triage.level
+    top = assistant.triage.red_flags[0] if assistant.triage.red_flags else None
+    because = (f"The most severe flag sets the level: {top.message}" if top else
+               "No red flag: the level is routine.")
+    right = commitment.level == level and not any(f.differs for f in findings)
+    text = {str(level): shown for level, shown in LEVEL_TEXT.items()}
+    return StepFeedback("safety", STEP_TITLES["safety"], text[level],
+                        f"you committed to {text[commitment.level]}", right, because,
+                        top.refs if top else (), tuple(findings),
+                        (f"Triage: {LEVEL_TEXT[level]}", *changes))
+
+
+def _history(assistant: Recommendation, mine: Recommendation, library: Library,
+             case_trials: Mapping[str, Trial]) -> StepFeedback:
+    pathway, therapies = library.knowledge.pathway, library.knowledge.therapies
+    my_trials = trials(mine.facts, pathway.history, pathway.class_therapies)
+
+    def shown(trial: Trial | None) -> str:
+        if trial is None:
+            return "not among the treatments"
+        entries = library.vocabulary.show("prior_treatments", trial.entries)
+        return f"{PLACE_TEXT[course_place(trial.course)]}: {entries}"
+
+    findings = [Finding(therapies[t].name, shown(case_trials.get(t)), shown(my_trials.get(t)),
+                        (case_trials[t].course if t in case_trials else None)
+                        != (my_trials[t].course if t in my_trials else None))
+                for t in dict.fromkeys([*case_trials, *my_trials])]
+    on, my_on = assistant.step("immunosuppression"), mine.step("immunosuppression")
+    findings.insert(0, Finding(on.title, on.label, my_on.label, on.value != my_on.value))
+    case_text = "; ".join(f"{therapies[t].name}: {PLACE_TEXT[course_place(tr.course)]}"
+                          for t, tr in case_trials.items()) or "no treatment so far"
+    my_text = "; ".join(f"{therapies[t].name}: {PLACE_TEXT[course_place(tr.course)]}"
+                        for t, tr in my_trials.items()) or "no treatment so far"
+    rows = list(dict.fromkeys(tr.row.because for tr in case_trials.values()))
+    refs = tuple(dict.fromkeys(r for tr in case_trials.values() for r in tr.row.refs))
+    because = " ".join(rows) or ("With no treatment so far, each role starts at its "
+                                 "first line.")
+    return StepFeedback("history", STEP_TITLES["history"], case_text, my_text,
+                        not any(f.differs for f in findings), because, refs, tuple(findings),
+                        (f"{on.title}: {on.label}",))
+
+
+def _choice(case: Case, assistant: Recommendation, commitment: Commitment, therapy: Part,
+            library: Library) -> StepFeedback:
+    names = library.knowledge.therapies
+    top = assistant.ranking[0] if assistant.ranking else None
+    placed = {o.therapy.id: o for o in assistant.ranking}
+    excluded = {o.therapy.id for o in assistant.excluded}
+    why = top.why[-1] if top is not None and top.why else None
+    authors = []
+    for tid in case.authors_choice:
+        where = (f"ranked {placed[tid].rank}" if tid in placed else
+                 "not for this child" if tid in excluded else "not placed")
+        authors.append(f"{names[tid].name} (the assistant: {where})")
+    done = [a for a in case.done if a.outcome]
+    said = ("The authors chose " + "; ".join(authors) + "." if authors else
+            "The paper names no choice at this point.")
+    if done:
+        said += f" What happened: {done[-1].outcome}"
+    said += f" Outcome: {case.outcome}"
+    return StepFeedback(
+        "choice", STEP_TITLES["choice"],
+        f"{top.therapy.name} ({top.role_title.lower()}, {top.place_text})" if top else "none",
+        f"{names[commitment.therapy].name}: {therapy.why}", therapy.points >= therapy.out_of,
+        why.text if why else "", why.refs if why else (), (), (), said)
+
+
 # --- reveal --------------------------------------------------------------------------------
 
-def reveal_markdown(result: Round, library: Library) -> str:
-    """Everything revealed after the commitment: score, mismatches, the assistant's result,
-    what the authors did, where they and the evidence differ, the seed's known errors."""
+def reveal_markdown(result: Round, library: Library,
+                    calibration: Calibration | None = None) -> str:
+    """Everything revealed after the commitment: score, the decision step by step, the
+    trainee's calibration over rounds (when given), mismatches, the assistant's result, what
+    the authors did, where they and the evidence differ, the seed's known errors."""
     case, rec = result.case, result.assistant
 
     def names(tid: str) -> str:
         return library.knowledge.therapies[tid].name
     cite = Citations()
     c = result.commitment
-    out = [f"# {md_text(case.title)}{cite((case.ref,))}", "",
-           f"## Your score: {result.score} / 100", "", "| part | points | why |", "|---|---|---|"]
+    out = [f"# {md_text(case.title)}{cite((case.ref,))}", ""]
+    if result.variant_of is not None:
+        out += ["*A constructed variant, not a published patient: one fact of the published "
+                "case is changed to see what it changes.*", ""]
+    out += [f"## Your score: {result.score} / 100", "", "| part | points | why |", "|---|---|---|"]
     out += [f"| {p.name.replace('_', ' ')} | {round(p.points, 1):g} / {p.out_of} | {md_text(p.why)} |"
             for p in result.parts]
+    sure = f"; confidence **{c.confidence} %**" if c.confidence is not None else ""
     out += ["", "## You committed to", "",
-            f"- Triage: **{c.level}**; first line: **{names(c.therapy)}**",
+            f"- Triage: **{c.level}**; first line: **{names(c.therapy)}**{sure}",
             f"- Reason: {md_text(c.reason) or '(none given)'}"]
     if c.override:
         out.append(f"- Override of the assistant's first choice: **{names(c.override)}**: "
                    f"{md_text(c.override_reason or '(no reason given)')}")
-    out += ["", "## Your answers compared with the case", ""]
+    out += ["", "## Step by step", ""]
+    for i, step in enumerate(result.steps, 1):
+        out += _step_markdown(i, step, cite)
+    if calibration is not None:
+        out += ["## Your calibration over rounds", ""] + calibration_markdown(calibration) + [""]
+    out += ["## Your answers compared with the case", ""]
     out += ([f"- **{md_text(library.vocabulary.label(m.question))}** "
-             f"({m.kind.replace('_', ' ')}): you gave *{md_text(m.given)}*. "
+             f"({MISMATCH_TEXT.get(m.kind, m.kind)}): you gave *{md_text(m.given)}*. "
              f"{md_text(m.explanation)}" for m in result.mismatches]
             or ["Every fact matches the case."])
     view = result_view(rec, library.vocabulary)
     out += ["", f"## The assistant, on the case facts: {view.headline} ({view.counts})", ""]
     out += [f"- {f.level}: {md_text(f.message)}{cite(f.refs)}" for f in rec.triage.flags]
-    out += ["", "The pathway, step by step:", ""]
-    out += [f"{i}. {md_text(step_line(s, library.vocabulary))}: {md_text(s.reason.text)}"
-            f"{cite(s.reason.refs)}" for i, s in enumerate(rec.steps, 1)]
     out += ["", "First options:", ""]
     for o in rec.ranking[:5]:
         why = o.why[-1] if o.why else None
@@ -300,9 +615,11 @@ def reveal_markdown(result: Round, library: Library) -> str:
                    f"({md_text(o.role_title.lower())}, {o.place_text})"
                    + (f": {md_text(why.text)}{cite(why.refs)}" if why else ""))
     out += ["", "## What the authors did", ""]
-    out += [f"- {a.text}" + (f" Outcome: {a.outcome}" if a.outcome else "") for a in case.done]
-    out += [f"- Recommended: {text}" for text in dict.fromkeys(a.text for a in case.recommended)]
-    out += [f"- Outcome: {case.outcome}"]
+    out += [f"- {md_text(a.text)}" + (f" Outcome: {md_text(a.outcome)}" if a.outcome else "")
+            for a in case.done]
+    out += [f"- Recommended: {md_text(text)}"
+            for text in dict.fromkeys(a.text for a in case.recommended)]
+    out += [f"- Outcome: {md_text(case.outcome)}"]
     out += ["", "## Where the authors' choice and the evidence differ", ""]
     out += _disagreements(case, rec, cite, names) or ["The authors' choice is among the "
                                                        "assistant's first three options."]
@@ -311,6 +628,27 @@ def reveal_markdown(result: Round, library: Library) -> str:
         out += [f"- {md_text(n.text)}{cite(n.refs)}" for n in case.notes]
     out += [""] + reference_list(cite, library)
     return "\n".join(out) + "\n"
+
+
+def _step_markdown(i: int, step: StepFeedback, cite: Citations) -> list[str]:
+    verdict = "right" if step.right else "missed"
+    out = [f"### {i}. {md_text(step.title)}: {verdict}", "",
+           f"The case: **{md_text(step.case)}**. Yours: {md_text(step.yours)}.", ""]
+    for f in step.findings:
+        label = md_text(f.label.rstrip("."))
+        if f.differs:
+            out.append(f"- **{label}**: {md_text(f.case)}; yours: *{md_text(f.yours)}*")
+        else:
+            out.append(f"- {label}: {md_text(f.case)} (as yours)")
+    if step.findings:
+        out.append("")
+    if step.because:
+        out += [f"Why: {md_text(step.because)}{cite(step.refs)}", ""]
+    if step.changes:
+        out += ["What it sets: " + "; ".join(md_text(c) for c in step.changes) + ".", ""]
+    if step.authors:
+        out += [md_text(step.authors), ""]
+    return out
 
 
 def _disagreements(case: Case, rec: Recommendation, cite: Citations,
@@ -350,21 +688,27 @@ def run_script(path: str | Path, library: Library) -> Round:
             problems.append(located.problem((), f"missing '{key}'"))
     if problems:
         raise LoadError(problems)
-    case = library.knowledge.cases.get(data["case"]) if isinstance(data["case"], str) else None
-    if case is None:
+    cases = catalogue(library)
+    study_case = cases.get(data["case"]) if isinstance(data["case"], str) else None
+    if study_case is None:
         raise LoadError([located.problem(("case",), f"unknown case '{data['case']}' (known: "
-                                         + ", ".join(sorted(library.knowledge.cases)) + ")")])
+                                         + ", ".join(sorted(cases)) + ")")])
     commit = data["commit"]
-    fields = {"level", "therapy", "reason", "override", "override_reason"}
+    fields = {"level", "therapy", "reason", "confidence", "override", "override_reason"}
     if not isinstance(commit, dict) or set(commit) - fields or not {"level", "therapy"} <= set(commit):
         raise LoadError([located.problem(("commit",), "commit needs level and therapy (and "
-                                         "reason; optionally override, override_reason)")])
+                                         "reason, confidence; optionally override, "
+                                         "override_reason)")])
+    confidence = commit.get("confidence")
+    if confidence is not None and (isinstance(confidence, bool) or not isinstance(confidence, int)):
+        raise LoadError([located.problem(("commit", "confidence"),
+                                         "confidence is a whole per cent from 50 to 100")])
     answers = yamlfile.Located(located.file, {"answers": data["answers"]}, located.lines)
     session = replay_located(answers, library=library).session
     commitment = Commitment(str(commit["level"]), str(commit["therapy"]),
-                            str(commit.get("reason", "")), commit.get("override"),
+                            str(commit.get("reason", "")), confidence, commit.get("override"),
                             commit.get("override_reason"))
     try:
-        return grade(case, session, commitment, library)
+        return grade(study_case.case, session, commitment, library, study_case.variant_of)
     except ValueError as exc:
         raise LoadError([located.problem(("commit",), str(exc))]) from None

@@ -59,6 +59,20 @@ def _parser() -> argparse.ArgumentParser:
     study.add_argument("--export", type=Path, metavar="PATH",
                        help="export every round to PATH (.csv, else a Markdown table)")
     study.add_argument("--reset", action="store_true", help="delete your study progress")
+    study.add_argument("--trainee", metavar="NAME",
+                       help="keep progress in NAME's own file (trainees/ in the data folder)")
+    study.add_argument("--classroom", action="store_true",
+                       help="the app asks each trainee's name first (what `triage serve` runs)")
+    study_sub = study.add_subparsers(dest="study_command")
+    cohort = study_sub.add_parser("cohort", help="a teacher's summary of trainees' exported "
+                                                 "progress files (*.json) in FOLDER")
+    cohort.add_argument("folder", type=Path, metavar="FOLDER")
+    serve = sub.add_parser("serve", help="run the study app in web browsers (textual-serve); "
+                                         "localhost only unless --lan is given")
+    serve.add_argument("--port", type=int, default=8000, help="the port (default 8000)")
+    serve.add_argument("--lan", metavar="ADDRESS",
+                       help="listen on this machine's ADDRESS on the local network, for a "
+                            "classroom (anyone on that network can then open it)")
     match = sub.add_parser("match", help="match free-text drug names")
     match.add_argument("text", nargs="?", help="text to match (default: each line of stdin)")
     match.add_argument("--json", action="store_true", help="one JSON array per line")
@@ -92,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
             from .study_command import run as run_study
 
             return run_study(args, sys.stdin, sys.stdout)
+        if args.command == "serve":
+            from .serve import run as run_serve
+
+            return run_serve(args.root, args.lan, args.port, sys.stderr)
         if args.command == "match":
             from ..engine.library import load
             from .match_command import run

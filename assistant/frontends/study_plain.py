@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TextIO
 
+from ..engine.errors import TriageError
 from ..engine.library import Library
+from ..engine.progress import CONFIDENCES, Progress, calibration
 from ..engine.rules import LEVEL_TEXT, LEVELS
-from ..engine.schema import Case
-from ..engine.study import Commitment, grade, reveal_markdown
+from ..engine.study import Commitment, StudyCase, case_list, catalogue, grade, reveal_markdown
 from .plain import PlainChat
 from .text import literal
 from .userdata import StudyProgress
@@ -17,7 +18,7 @@ from .userdata import StudyProgress
 class PlainStudy:
     def __init__(self, library: Library, progress: StudyProgress, stdin: TextIO, stdout: TextIO):
         self.library, self.progress, self.stdin, self.stdout = library, progress, stdin, stdout
-        self.cases = sorted(library.knowledge.cases.values(), key=lambda c: c.id)
+        self.cases = list(catalogue(library).values())
         self.therapies = sorted(library.knowledge.therapies.values(), key=lambda t: t.name)
 
     def say(self, text: str = "") -> None:
@@ -40,14 +41,23 @@ class PlainStudy:
             if not self.study(case):
                 return 1
 
-    def choose_case(self) -> Case | None:
-        progress = self.progress.read()
-        self.say("Cases:")
-        for i, case in enumerate(self.cases, 1):
-            entry = progress.get(case.id)
-            done = (f"attempts {entry['attempts']}, best {entry['best']}" if entry
-                    else "not attempted")
-            self.say(f"  {i}. {literal(case.title)} ({done})")
+    def read_progress(self) -> Progress:
+        try:
+            return self.progress.read()
+        except TriageError as exc:
+            self.say(f"  ! your progress cannot be read: {literal(exc)}")
+            return Progress()
+
+    def choose_case(self) -> StudyCase | None:
+        rows = case_list(self.library, self.read_progress(), self.progress.now())
+        due = sum(r.due for r in rows)
+        self.say(f"Cases ({len(rows)}; {due} due for review, marked *):")
+        for i, r in enumerate(rows, 1):
+            done = (f"attempts {r.attempts}, best {r.best}" if r.attempts else "not attempted")
+            about = "; ".join(x for x in (r.topics, f"difficulty {r.difficulty}"
+                                          if r.difficulty else "") if x)
+            self.say(f" {'*' if r.due else ' '}{i:2}. {literal(r.title)} ({done})")
+            self.say(f"      {literal(about)}" + (f" · review {r.review}" if r.attempts else ""))
         while True:
             line = self.ask("Case number (or q to quit): ")
             if line is None or line.lower() in ("q", "quit", "/quit"):
@@ -56,7 +66,8 @@ class PlainStudy:
                 return self.cases[int(line) - 1]
             self.say(f"  ! choose 1 to {len(self.cases)}")
 
-    def study(self, case: Case) -> bool:
+    def study(self, study: StudyCase) -> bool:
+        case = study.case
         ref = self.library.knowledge.references[case.ref]
         self.say(f"\n# {literal(case.title)}\n\n{literal(case.vignette.strip())}\n")
         self.say(f"Source: {literal(ref.citation())}\n")
@@ -67,12 +78,21 @@ class PlainStudy:
         self.say("\nBefore anything is revealed, commit to a triage level and a first-line "
                  "choice.")
         level = self.pick("Triage level", list(LEVELS), [LEVEL_TEXT[lv] for lv in LEVELS])
-        therapy = self.pick_therapy("First-line choice")
-        if level is None or therapy is None:
+        therapy = self.pick_therapy("First-line choice") if level is not None else None
+        sure = (self.pick("How sure are you that both are right", [str(c) for c in CONFIDENCES],
+                          [f"{c} %" for c in CONFIDENCES]) if therapy is not None else None)
+        if level is None or therapy is None or sure is None:
             return False
         reason = self.ask("Your reason, in one line: ") or ""
-        result = grade(case, chat.session, Commitment(level, therapy, reason), self.library)
-        self.say("\n" + literal(reveal_markdown(result, self.library)))
+        result = grade(case, chat.session, Commitment(level, therapy, reason, int(sure)),
+                       self.library, study.variant_of)
+        try:
+            progress = self.progress.record(result)
+        except (TriageError, OSError) as exc:
+            self.say(f"  ! this round could not be saved: {literal(exc)}")
+            progress = None
+        rounds = progress.rounds if progress is not None else ()
+        self.say("\n" + literal(reveal_markdown(result, self.library, calibration(rounds))))
         top = result.assistant.ranking[0].therapy.id if result.assistant.ranking else None
         override = self.pick_therapy("Override the assistant's first choice? Therapy number, "
                                      "or Enter to accept it", optional=True)
@@ -80,9 +100,13 @@ class PlainStudy:
             why = self.ask("Why do you override it (one line)? ") or ""
             result = replace(result, commitment=replace(result.commitment, override=override,
                                                          override_reason=why))
-        entry = self.progress.record(case.id, result.to_json())
-        self.say(f"Saved. Score {result.score}; best for this case {entry['best']} "
-                 f"after {entry['attempts']} attempt(s).\n")
+            if progress is not None:
+                self.progress.replace_last(result)
+        if progress is not None:
+            summary = progress.summary(case.id)
+            assert summary is not None
+            self.say(f"Saved. Score {result.score}; best for this case {summary.best} "
+                     f"after {summary.attempts} attempt(s).\n")
         return True
 
     def pick(self, prompt: str, values: list[str], labels: list[str],

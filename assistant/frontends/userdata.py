@@ -10,9 +10,16 @@ from __future__ import annotations
 
 import os
 import tempfile
+import unicodedata
+from collections.abc import Callable
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..engine.progress import Progress
+    from ..engine.study import Round
 
 APP_NAME = "calcinosis-triage"
 ENV_DIR = "CALCINOSIS_TRIAGE_DATA"
@@ -57,64 +64,87 @@ class _UserFile:
 
 
 class StudyProgress(_UserFile):
-    """A trainee's study rounds per case (``study.json``): attempts, best and last scores."""
+    """A trainee's graded study rounds (``study.json``, or a named trainee's own file under
+    ``trainees/``), read back into typed records (``engine.progress.Progress``).
+
+    ``clock`` stamps each round (tests inject one). A file that cannot be read is an error
+    naming the file and field, never silently replaced: it holds the trainee's work."""
 
     name = "study.json"
 
-    def read(self) -> dict[str, dict[str, Any]]:
-        import json
+    def __init__(self, folder: Path | None = None, trainee: str | None = None,
+                 clock: Callable[[], datetime] | None = None):
+        super().__init__(folder)
+        self.trainee = trainee
+        if trainee is not None:
+            self.name = f"trainees/{trainee_file(trainee)}"
+        self.clock = clock
+
+    def read(self) -> Progress:
+        from ..engine.progress import Progress, decode
 
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return Progress(trainee=self.trainee)
+        except OSError as exc:
+            from ..engine.errors import LoadError, Problem
 
-    def record(self, case: str, round_json: dict[str, Any]) -> dict[str, Any]:
-        """Add a graded round (``Round.to_json()``); returns the case's updated entry."""
-        from datetime import UTC, datetime
+            raise LoadError([Problem(str(self.path), None, "", f"cannot be read: {exc}")]) from None
+        return decode(data, str(self.path))
 
-        data = self.read()
-        entry = data.setdefault(case, {"attempts": 0, "best": None, "rounds": []})
-        entry["attempts"] += 1
-        score = round_json["score"]
-        entry["best"] = score if entry["best"] is None else max(entry["best"], score)
-        entry["last"] = score
-        entry["rounds"].append({"at": datetime.now(UTC).isoformat(timespec="seconds"),
-                                **round_json})
-        self._write(data)
-        return entry
+    def now(self) -> datetime:
+        from ..engine.progress import now
 
-    def replace_last(self, case: str, round_json: dict[str, Any]) -> None:
+        return self.clock() if self.clock is not None else now()
+
+    def record(self, result: Round) -> Progress:
+        """Add a graded round; returns the progress with it."""
+        progress = self.read().add(result.record(self.now()))
+        self._write(progress)
+        return progress
+
+    def replace_last(self, result: Round) -> None:
         """Amend the case's latest round (an override recorded after the reveal)."""
-        data = self.read()
-        rounds = data.get(case, {}).get("rounds")
-        if not rounds:
-            return
-        rounds[-1] = {"at": rounds[-1]["at"], **round_json}
-        self._write(data)
+        self._write(self.read().replace_last(result.case.id, result.record(self.now())))
 
-    def _write(self, data: dict[str, Any]) -> None:
-        import json
+    def _write(self, progress: Progress) -> None:
+        from ..engine.progress import encode
 
+        if self.trainee is not None and progress.trainee is None:
+            import msgspec
+
+            progress = msgspec.structs.replace(progress, trainee=self.trainee)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(self.path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        atomic_write(self.path, encode(progress))
 
     def reset(self) -> None:
         self.path.unlink(missing_ok=True)
 
     def export(self, path: Path, titles: dict[str, str]) -> None:
-        """Every round as CSV (``.csv``) or a Markdown table (anything else)."""
+        """Every round as JSON (``.json``: the progress file itself, for a teacher's
+        ``triage study cohort``), CSV (``.csv``) or a Markdown table (anything else)."""
         atomic_write(path, self.as_text(path, titles))
 
     def as_text(self, path: Path, titles: dict[str, str]) -> str:
-        """What ``export`` writes to ``path``: CSV for ``.csv``, else a Markdown table."""
-        rows = [(case, titles.get(case, case), r["at"], r["score"],
-                 *(r["parts"][p]["points"] for p in ("facts", "red_flags", "triage", "therapy")),
-                 r["commitment"]["level"], r["commitment"]["therapy"], r["commitment"]["reason"])
-                for case, entry in sorted(self.read().items()) for r in entry["rounds"]]
+        """What ``export`` writes to ``path``: the progress file for ``.json``, CSV for
+        ``.csv``, else a Markdown table."""
+        from ..engine.progress import encode
+
+        progress = self.read()
+        if path.suffix.lower() == ".json":
+            return encode(progress)
+        rows = [(r.case, titles.get(r.case, r.case), r.at.isoformat(), r.score,
+                 *({p.name: p.points for p in r.parts}.get(n, "")
+                   for n in ("facts", "red_flags", "triage", "therapy")),
+                 r.commitment.level, r.commitment.therapy,
+                 "" if r.commitment.confidence is None else r.commitment.confidence,
+                 "yes" if r.correct else "no", "; ".join(s.title for s in r.missed),
+                 r.commitment.reason)
+                for r in sorted(progress.rounds, key=lambda r: (r.case, r.at))]
         head = ("case", "title", "when", "score", "facts", "red_flags", "triage", "therapy",
-                "committed_level", "committed_therapy", "reason")
+                "committed_level", "committed_therapy", "confidence", "right", "missed_steps",
+                "reason")
         if path.suffix.lower() == ".csv":
             import csv
             import io
@@ -129,3 +159,16 @@ class StudyProgress(_UserFile):
                  "|" + "---|" * len(head)]
         lines += ["| " + " | ".join(str(v).translate(cell) for v in row) + " |" for row in rows]
         return "\n".join(lines) + "\n"
+
+
+def trainee_file(name: str) -> str:
+    """A file name for a trainee's name: letters and digits of any script kept (lower
+    case), every other run of characters one hyphen, at most 60 characters, and a short
+    hash of the exact name so that two names never share a file ("Ana B." and "ana b")."""
+    import hashlib
+    import re
+
+    text = unicodedata.normalize("NFKC", name).strip()
+    slug = re.sub(r"[\W_]+", "-", text.casefold()).strip("-")[:60].strip("-") or "trainee"
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    return f"{slug}-{digest}.json"

@@ -34,7 +34,7 @@ async def test_a_study_round_in_the_app(make_app, library, tmp_path, case_id, an
         await pilot.pause()
         assert isinstance(app.screen, CasesScreen)
         table = app.screen.query_one(DataTable)
-        table.move_cursor(row=[c.id for c in app.screen.cases].index(case_id))
+        table.move_cursor(row=list(app.screen.cases).index(case_id))
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, VignetteScreen)
@@ -52,6 +52,7 @@ async def test_a_study_round_in_the_app(make_app, library, tmp_path, case_id, an
         levels = app.screen.query_one("#level", OptionList)
         levels.highlighted = ["urgent", "soon", "routine"].index(commit.level)
         app.screen.query_one("#therapy", Select).value = commit.therapy
+        app.screen.query_one("#confidence", Select).value = 70
         app.screen.query_one("#reason", Input).focus()
         await pilot.press(*"why")
         await pilot.press("enter")
@@ -63,7 +64,9 @@ async def test_a_study_round_in_the_app(make_app, library, tmp_path, case_id, an
         assert isinstance(app.screen, CasesScreen)
         row = app.screen.query_one(DataTable).get_row(case_id)
         assert [str(v) for v in row[1:3]] == ["1", "100"]
-    assert StudyProgress(tmp_path).read()[case_id]["best"] == 100
+    [record] = StudyProgress(tmp_path).read().rounds
+    assert record.case == case_id and record.score == 100
+    assert record.commitment.confidence == 70 and record.correct
 
 
 async def test_a_broken_case_file_is_reported_and_the_app_stays_open(root_copy, tmp_path):
@@ -87,7 +90,7 @@ async def test_a_broken_case_file_is_reported_and_the_app_stays_open(root_copy, 
 async def test_progress_is_exported_into_the_data_folder(make_app, library, tmp_path):
     case = library.knowledge.cases["sara"]
     graded = grade(case, case_session(case, library), perfect(case, library), library)
-    StudyProgress(tmp_path).record("sara", graded.to_json())
+    StudyProgress(tmp_path).record(graded)
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("s")

@@ -68,7 +68,7 @@ def test_a_whole_round_in_plain_mode_then_progress(library, tmp_path, case_id):
     number = [t.id for t in therapies].index(commit.therapy) + 1
     cases = sorted(library.knowledge.cases)
     stdin = [str(cases.index(case_id) + 1), *plain_lines(case, library),
-             str(levels.index(commit.level) + 1), str(number), "as the evidence ranks it",
+             str(levels.index(commit.level) + 1), str(number), "80", "as the evidence ranks it",
              "", "q"]
     result = run_triage("study", "--plain", stdin="\n".join(stdin) + "\n", data=tmp_path)
     assert result.returncode == 0, result.stdout[-2000:]
@@ -89,11 +89,12 @@ def test_an_override_after_the_reveal_is_recorded_with_its_reason(library, tmp_p
     other = next(t for t in ids if t != commit.therapy)
     stdin = [str(sorted(library.knowledge.cases).index("sara") + 1), *plain_lines(case, library),
              str(["urgent", "soon", "routine"].index(commit.level) + 1),
-             str(ids.index(commit.therapy) + 1), "discrete painful lesion",
+             str(ids.index(commit.therapy) + 1), "90", "discrete painful lesion",
              str(ids.index(other) + 1), "family declines surgery", "q"]
     result = run_triage("study", "--plain", stdin="\n".join(stdin) + "\n", data=tmp_path)
     assert result.returncode == 0, result.stdout[-2000:]
-    last = StudyProgress(tmp_path).read()["sara"]["rounds"][-1]
-    assert last["commitment"]["override"] == other
-    assert last["commitment"]["override_reason"] == "family declines surgery"
-    assert last["score"] == 100      # an override is recorded, not scored
+    last = StudyProgress(tmp_path).read().of_case("sara")[-1]
+    assert last.commitment.override == other
+    assert last.commitment.override_reason == "family declines surgery"
+    assert last.commitment.confidence == 90
+    assert last.score == 100 and last.correct     # an override is recorded, not scored

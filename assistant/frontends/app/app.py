@@ -39,13 +39,16 @@ class TriageApp(App[None]):
 
     def __init__(self, root: Path | None = None, history: History | None = None,
                  library: Library | None = None, progress: StudyProgress | None = None,
-                 study: bool = False, consult: Path | None = None) -> None:
+                 study: bool = False, consult: Path | None = None,
+                 classroom: bool = False) -> None:
         """``history``: where consults are saved (None: nowhere); ``consult``: a consult
-        file of the history to open at once."""
+        file of the history to open at once; ``classroom`` (``triage serve``): each trainee
+        first enters a name and studies on a progress file of their own."""
         super().__init__()
         self.root, self.history = root, history
         self.progress = progress or StudyProgress()
-        self.study_first, self.consult_first = study, consult
+        self.study_first = study and not classroom
+        self.consult_first, self.classroom = consult, classroom
         self._library = library
         self._loader: Worker[Library] | None = None
         self.consults: list[Listed] = []   # the history, read after the first paint
@@ -56,6 +59,17 @@ class TriageApp(App[None]):
     def on_mount(self) -> None:
         self.set_timer(PAINT_GRACE, self._after_first_paint)
         if self.study_first:
+            self.call_after_refresh(self.run_action, "study")
+        if self.classroom:
+            from .screens.study import TraineeScreen
+
+            self.push_screen(TraineeScreen(self.progress.folder), self._trainee)
+
+    def _trainee(self, name: str | None) -> None:
+        """A classroom trainee has given their name: their own progress, then the cases."""
+        if name:
+            self.progress = StudyProgress(self.progress.folder, trainee=name,
+                                          clock=self.progress.clock)
             self.call_after_refresh(self.run_action, "study")
 
     def _after_first_paint(self) -> None:
@@ -207,9 +221,12 @@ class TriageApp(App[None]):
                 yield SystemCommand(name, help_text, method)
 
 
-def run(root: Path | None = None, study: bool = False, consult: Path | None = None) -> int:
+def run(root: Path | None = None, study: bool = False, consult: Path | None = None,
+        classroom: bool = False) -> int:
     """Run the app on the user's terminal (``study``: open the case list; ``consult``: open
-    that consult of the history); returns the exit code."""
-    app = TriageApp(root, History(), study=study, consult=consult)
+    that consult of the history; ``classroom``: ask the trainee's name first, and keep no
+    shared consult history); returns the exit code."""
+    app = TriageApp(root, None if classroom else History(), study=study, consult=consult,
+                    classroom=classroom)
     app.run()
     return app.return_code or 0

@@ -4,8 +4,10 @@ before anything is revealed, and the reveal with its score (all graded by engine
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -13,58 +15,109 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Markdown, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from ....engine.errors import TriageError
 from ....engine.library import Library
+from ....engine.progress import CONFIDENCES, Calibration, Progress, calibration
 from ....engine.report import md_text
 from ....engine.rules import LEVEL_TEXT, LEVELS
-from ....engine.schema import Case
 from ....engine.session import Session
-from ....engine.study import Commitment, Round, grade, reveal_markdown
+from ....engine.study import (
+    CaseRow,
+    Commitment,
+    Round,
+    StudyCase,
+    case_list,
+    catalogue,
+    grade,
+    reveal_markdown,
+)
 from ...exports import default_path
 from ...text import literal
-from ...userdata import StudyProgress
+from ...userdata import StudyProgress, trainee_file
 from .export import ExportScreen
 
 
 class CasesScreen(Screen):
-    """The published cases, each with attempts and best score."""
+    """The study cases (published, and constructed variants), each with attempts, best
+    score and when it comes back for review; the highlighted case's whole title, topics
+    and difficulty below the table."""
 
     BINDINGS = [
         Binding("enter", "open", "Study case", show=True),
         Binding("x", "export", "Export progress"),
         Binding("ctrl+d", "reset", "Reset progress"),
     ]
+    # fixed columns: case, tries, best, review; the title takes what is left
+    WIDTHS = (22, 5, 4, 16)
 
     def __init__(self, library: Library, progress: StudyProgress) -> None:
         super().__init__()
         self.library, self.progress = library, progress
-        self.cases: list[Case] = sorted(library.knowledge.cases.values(), key=lambda c: c.id)
+        self.cases: dict[str, StudyCase] = catalogue(library)
+        self.rows: tuple[CaseRow, ...] = ()
+        self._width = 0
 
     def compose(self) -> ComposeResult:
-        yield Static("Self-study: published cases. Answer from the vignette, commit, then see "
-                     "how your reading compares.", id="study-title")
+        who = (f" Trainee: {literal(self.progress.trainee)}." if self.progress.trainee else "")
+        yield Static(Text("Self-study: published cases and constructed variants. Answer from "
+                          "the vignette, commit, then see how your reading compares." + who),
+                     id="study-title")
         yield DataTable(id="cases", cursor_type="row")
+        yield Static(id="case-detail")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Case", "Attempts", "Best", "Title")
         self.refresh_rows()
-        table.focus()
+        self.query_one(DataTable).focus()
 
     def on_screen_resume(self) -> None:
         self.refresh_rows()
 
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self._width:
+            self.refresh_rows()
+
+    def read_progress(self) -> Progress:
+        try:
+            return self.progress.read()
+        except TriageError as exc:
+            self.notify(f"Your progress cannot be read: {literal(exc)}", severity="error",
+                        markup=False, timeout=20)
+            return Progress()
+
     def refresh_rows(self) -> None:
         table = self.query_one(DataTable)
         row = table.cursor_row
-        table.clear()
-        data = self.progress.read()
-        for case in self.cases:
-            entry = data.get(case.id, {})
-            table.add_row(Text(literal(case.name)), str(entry.get("attempts", 0)),
-                          "–" if entry.get("best") is None else str(entry["best"]),
-                          Text(literal(case.title)), key=case.id)
-        table.move_cursor(row=min(row, len(self.cases) - 1))
+        self._width = self.size.width or self.app.size.width
+        table.clear(columns=True)
+        widths = self.WIDTHS
+        title_width = max(12, self._width - sum(widths) - 2 * (len(widths) + 1) - 2)
+        for label, width in zip(("Case", "Tries", "Best", "Review", "Title"),
+                                (*widths, title_width), strict=True):
+            table.add_column(label, width=width)
+        self.rows = case_list(self.library, self.read_progress(), self.progress.now())
+        due = sum(r.due for r in self.rows)
+        for r in self.rows:
+            table.add_row(cut(r.name), str(r.attempts), "–" if r.best is None else str(r.best),
+                          cut(("● " if r.due else "") + r.review), cut(r.title), key=r.id)
+        table.move_cursor(row=min(row, len(self.rows) - 1))
+        table.border_title = f"{len(self.rows)} cases · {due} due for review"
+        self.show_detail()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        """The highlighted case in full: its title is never only seen cut short."""
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row is None:
+            return
+        r = self.rows[min(table.cursor_row, len(self.rows) - 1)]
+        text = Text(literal(r.title), style="bold")
+        facts = [r.topics, f"difficulty {r.difficulty}" if r.difficulty else "",
+                 f"review: {r.review}"]
+        text.append("\n" + " · ".join(literal(f) for f in facts if f))
+        self.query_one("#case-detail", Static).update(text)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -72,13 +125,14 @@ class CasesScreen(Screen):
 
     def action_open(self) -> None:
         table = self.query_one(DataTable)
-        case = self.cases[table.cursor_row]
+        case = self.cases[self.rows[table.cursor_row].id]
         self.app.push_screen(VignetteScreen(self.library, self.progress, case))
 
     def action_export(self) -> None:
-        titles = {c.id: c.title for c in self.cases}
-        folder = self.progress.path.parent      # the data folder
-        self.app.push_screen(ExportScreen("Export study progress (.csv, or .md for Markdown)",
+        titles = {cid: c.case.title for cid, c in self.cases.items()}
+        folder = self.progress.folder           # the data folder (None: the user's)
+        self.app.push_screen(ExportScreen("Export study progress (.csv, .json for a teacher, "
+                                          "or .md for Markdown)",
                                           default_path("study", "progress", folder),
                                           lambda path: self.progress.as_text(path, titles),
                                           folder))
@@ -91,6 +145,36 @@ class CasesScreen(Screen):
                 self.notify("Study progress deleted.")
 
         self.app.push_screen(ConfirmScreen("Delete all study progress? (y / n)"), done)
+
+
+def cut(text: str) -> Text:
+    """A cell that ends in an ellipsis when its column is too narrow (typed text literal)."""
+    return Text(literal(text), no_wrap=True, overflow="ellipsis")
+
+
+class TraineeScreen(ModalScreen[str]):
+    """A classroom trainee's name: it names their own progress file (made safe for a file
+    name) and is shown exactly as typed."""
+
+    def __init__(self, folder: Path | None) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export"):
+            yield Label("Self-study. Your name (Enter starts; your progress is kept under it):")
+            yield Input(id="trainee", placeholder="e.g. Amina B.")
+            yield Static(id="trainee-file")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        name = event.value.strip()
+        shown = Text(f"Progress file: trainees/{trainee_file(name)}" if name else "")
+        self.query_one("#trainee-file", Static).update(shown)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip():
+            self.dismiss(event.value.strip())
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -110,9 +194,10 @@ class VignetteScreen(Screen):
 
     BINDINGS = [Binding("s", "start", "Start the dialog"), Binding("escape", "app.pop_screen", "Cases")]
 
-    def __init__(self, library: Library, progress: StudyProgress, case: Case) -> None:
+    def __init__(self, library: Library, progress: StudyProgress, study: StudyCase) -> None:
         super().__init__()
-        self.library, self.progress, self.case = library, progress, case
+        self.library, self.progress, self.study = library, progress, study
+        self.case = study.case
 
     def vignette(self) -> str:
         ref = self.library.knowledge.references[self.case.ref]
@@ -131,30 +216,34 @@ class VignetteScreen(Screen):
         from .consult import ConsultScreen
 
         def finish(session: Session) -> None:
-            self.app.push_screen(CommitScreen(self.library, self.progress, self.case, session))
+            self.app.push_screen(CommitScreen(self.library, self.progress, self.study, session))
 
         self.app.push_screen(ConsultScreen(self.library, self.library.new_session(), None,
                                            finish=finish, vignette=self.vignette()))
 
 
 class CommitScreen(Screen):
-    """Before anything is revealed: a triage level, a first-line choice and a reason."""
+    """Before anything is revealed: a triage level, a first-line choice, how sure the
+    trainee is, and a reason."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back to the answers")]
 
-    def __init__(self, library: Library, progress: StudyProgress, case: Case,
+    def __init__(self, library: Library, progress: StudyProgress, study: StudyCase,
                  session: Session) -> None:
         super().__init__()
-        self.library, self.progress, self.case, self.session = library, progress, case, session
+        self.library, self.progress, self.study, self.session = library, progress, study, session
         self.therapies = sorted(library.knowledge.therapies.values(), key=lambda t: t.name)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="commit"):
+        with VerticalScroll(id="commit"):
             yield Label("Commit before the reveal. Triage level:")
             yield OptionList(*(Option(LEVEL_TEXT[lv], id=lv) for lv in LEVELS), id="level")
             yield Label("First-line choice:")
             yield Select([(t.name, t.id) for t in self.therapies], id="therapy",
                          prompt="choose a therapy")
+            yield Label("How sure are you that both are right?")
+            yield Select([(f"{c} %", c) for c in CONFIDENCES], id="confidence",
+                         prompt="choose a confidence")
             yield Label("Your reason, in one line (Enter commits):")
             yield Input(placeholder="e.g. active disease first; then calcinosis-directed",
                         id="reason")
@@ -168,41 +257,58 @@ class CommitScreen(Screen):
         self.query_one("#therapy", Select).focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if event.value is not Select.BLANK:
-            self.query_one("#reason", Input).focus()
+        if event.value is Select.NULL:
+            return
+        target = "#confidence" if event.select.id == "therapy" else "#reason"
+        self.query_one(target).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         levels = self.query_one("#level", OptionList)
         therapy = self.query_one("#therapy", Select).value
+        confidence = self.query_one("#confidence", Select).value
         hint = self.query_one("#commit-hint", Static)
-        if levels.highlighted is None or therapy is Select.BLANK:
-            hint.update("Choose a triage level and a first-line therapy first.")
+        if levels.highlighted is None or therapy is Select.NULL or confidence is Select.NULL:
+            hint.update("Choose a triage level, a first-line therapy and your confidence first.")
             return
-        commitment = Commitment(LEVELS[levels.highlighted], str(therapy), event.value.strip())
-        result = grade(self.case, self.session, commitment, self.library)
-        self.app.push_screen(RevealScreen(self.library, self.progress, result))
+        commitment = Commitment(LEVELS[levels.highlighted], str(therapy), event.value.strip(),
+                                int(str(confidence)))
+        result = grade(self.study.case, self.session, commitment, self.library,
+                       self.study.variant_of)
+        try:
+            rounds = self.progress.record(result).rounds
+        except (TriageError, OSError) as exc:
+            self.notify(f"This round could not be saved: {literal(exc)}", severity="error",
+                        markup=False, timeout=20)
+            rounds = ()
+        self.app.push_screen(RevealScreen(self.library, self.progress, result,
+                                          calibration(rounds)))
 
 
 class RevealScreen(Screen):
-    """The reveal and the score; the round is saved to the trainee's progress."""
+    """The reveal and the score (the round is already saved to the trainee's progress),
+    with the trainee's calibration over their rounds."""
 
     BINDINGS = [
         Binding("o", "override", "Override first choice"),
         Binding("escape,q", "done", "Back to cases"),
     ]
 
-    def __init__(self, library: Library, progress: StudyProgress, result: Round) -> None:
+    def __init__(self, library: Library, progress: StudyProgress, result: Round,
+                 calibration: Calibration | None = None) -> None:
         super().__init__()
         self.library, self.progress, self.result = library, progress, result
+        self.calibration = calibration
+
+    def text(self) -> str:
+        return reveal_markdown(self.result, self.library, self.calibration)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="reveal"):
-            yield Markdown(reveal_markdown(self.result, self.library), id="reveal-text")
+            yield Markdown(self.text(), id="reveal-text")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.progress.record(self.result.case.id, self.result.to_json())
         self.query_one("#reveal").focus()
 
     def action_override(self) -> None:
@@ -214,9 +320,13 @@ class RevealScreen(Screen):
             therapy, reason = choice
             commitment = replace(self.result.commitment, override=therapy, override_reason=reason)
             self.result = replace(self.result, commitment=commitment)
-            self.progress.replace_last(self.result.case.id, self.result.to_json())
-            self.query_one("#reveal-text", Markdown).update(
-                reveal_markdown(self.result, self.library))
+            try:
+                self.progress.replace_last(self.result)
+            except (TriageError, OSError) as exc:
+                self.notify(f"The override could not be saved: {literal(exc)}",
+                            severity="error", markup=False)
+                return
+            self.query_one("#reveal-text", Markdown).update(self.text())
             self.notify("Override recorded.")
 
         self.app.push_screen(OverrideScreen([(t.name, t.id) for t in therapies]), done)
@@ -243,5 +353,5 @@ class OverrideScreen(ModalScreen[tuple[str, str] | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         therapy = self.query_one(Select).value
-        if therapy is not Select.BLANK:
+        if therapy is not Select.NULL:
             self.dismiss((str(therapy), event.value.strip()))
