@@ -4,7 +4,9 @@ textual-serve starts one app process per browser tab (the command below, with th
 driver), so each trainee has their own session; the app asks the trainee's name first and
 keeps their progress in their own file (``trainees/`` in the data folder, which the
 processes inherit). Localhost only by default: listening on the local network takes an
-explicit ``--lan ADDRESS`` and prints a warning, as there is no login.
+explicit ``--lan ADDRESS`` and prints a warning, as there is no login. The page is
+textual-serve's own with a title and without its Google Fonts stylesheet (``serve_page/``):
+a browser in the classroom fetches nothing from anywhere but this server.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from ..engine.errors import TriageError
 from .text import literal
 
 LOCALHOST = "127.0.0.1"
+TITLE = "Calcinosis triage: self-study"
+PAGE = Path(__file__).with_name("serve_page")   # the page template (app_index.html)
 WARNING = ("WARNING: listening on {address}: anyone who can reach this machine on the network "
            "can open the study app, read the cases and every trainee's name and scores. There "
            "is no login and no encryption (plain HTTP). Use it only on a classroom network you "
@@ -52,7 +56,7 @@ def run(root: Path | None, lan: str | None, port: int, stderr: TextIO) -> int:
     from textual_serve.server import Server
 
     name = f"[{host}]" if ":" in host else host
-    server = Server(command(root), host=host, port=port,
-                    title="Calcinosis triage: self-study", public_url=f"http://{name}:{port}")
+    server = Server(command(root), host=host, port=port, title=TITLE,
+                    public_url=f"http://{name}:{port}", templates_path=PAGE)
     server.serve()
     return 0

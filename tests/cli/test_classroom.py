@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 from assistant.frontends import serve
 from assistant.frontends.userdata import StudyProgress, trainee_file
@@ -63,8 +64,9 @@ def test_serve_listens_on_localhost_unless_a_lan_address_is_given(monkeypatch):
     started = []
 
     class FakeServer:
-        def __init__(self, command, host, port, title, public_url):
+        def __init__(self, command, host, port, title, public_url, templates_path):
             started.append((command, host, port, public_url))
+            assert (Path(templates_path) / "app_index.html").is_file()   # our own page
 
         def serve(self):
             pass
