@@ -224,9 +224,15 @@ class VignetteScreen(Screen):
 
 class CommitScreen(Screen):
     """Before anything is revealed: a triage level, a first-line choice, how sure the
-    trainee is, and a reason."""
+    trainee is, and a reason. The line at the bottom says what the keys do where the focus
+    is (an error once Enter commits too early)."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back to the answers")]
+    HINTS = {"level": "↑↓ then Enter: the triage level",
+             "therapy": "Enter opens the therapies (type a name to jump to it)",
+             "confidence": "Enter opens the confidences: how sure you are that the level and "
+                           "the first choice are both right",
+             "reason": "Type your reason; Enter commits, and the reveal follows"}
 
     def __init__(self, library: Library, progress: StudyProgress, study: StudyCase,
                  session: Session) -> None:
@@ -247,11 +253,21 @@ class CommitScreen(Screen):
             yield Label("Your reason, in one line (Enter commits):")
             yield Input(placeholder="e.g. active disease first; then calcinosis-directed",
                         id="reason")
-            yield Static(id="commit-hint")
+        yield Static(id="commit-hint")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#level", OptionList).focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        hint = self.HINTS.get(event.widget.id or "")
+        if hint is not None:
+            self._hint(hint)
+
+    def _hint(self, text: str, error: bool = False) -> None:
+        line = self.query_one("#commit-hint", Static)
+        line.update(Text(text))
+        line.set_class(error, "-error")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.query_one("#therapy", Select).focus()
@@ -267,9 +283,9 @@ class CommitScreen(Screen):
         levels = self.query_one("#level", OptionList)
         therapy = self.query_one("#therapy", Select).value
         confidence = self.query_one("#confidence", Select).value
-        hint = self.query_one("#commit-hint", Static)
         if levels.highlighted is None or therapy is Select.NULL or confidence is Select.NULL:
-            hint.update("Choose a triage level, a first-line therapy and your confidence first.")
+            self._hint("Choose a triage level, a first-line therapy and your confidence first.",
+                       error=True)
             return
         commitment = Commitment(LEVELS[levels.highlighted], str(therapy), event.value.strip(),
                                 int(str(confidence)))
