@@ -7,12 +7,12 @@ Pure data in plain strings; each front end only lays it out and adds its own key
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from .library import Library
 from .recommend import Flag, Triage, triage
-from .record import drug_reading, known_age, reference_text
+from .record import AnswerRow, answer_rows, drug_reading, known_age, reference_text
 from .session import Session, Step, StepKey
 
 # a fired rule's level as a short tag before its message (a routine rule is a finding, not a
@@ -68,6 +68,12 @@ class ConsultView:
         fired = {f.id for f in result.flags}
         self._fired_after = {k: v for k, v in self._fired_after.items() if k in fired}
         return new
+
+    def answers(self) -> list[AnswerRow]:
+        """Every answer so far, abnormal labs marked, except in a blind view: reading a lab
+        against its range is part of what a study round tests."""
+        rows = answer_rows(self.session)
+        return [replace(row, flag=None) for row in rows] if self.blind else rows
 
     def entries(self, why_for: StepKey | None = None, complete_note: str = "") -> list[Entry]:
         """The transcript: sections, questions, answers (with what a treatment line was read

@@ -167,7 +167,7 @@ class PlainChat:
 
     def show_answers(self) -> None:
         self.say("\nAnswers:")
-        rows = answer_rows(self.session)
+        rows = self.view.answers()
         for i, row in enumerate((r for r in rows if not r.stale), 1):
             flag = f"   ! {row.flag}" if row.flag else ""
             self.say(f"  {i}. {literal(row.label)}: {literal(row.answer)}{flag}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, OptionList, Select
 
+from assistant.engine.record import answer_rows
 from assistant.engine.report import md_text
 from assistant.engine.study import case_session, grade
 from assistant.frontends.app.screens.consult import ConsultScreen
@@ -16,6 +17,7 @@ from assistant.frontends.app.screens.study import (
     RevealScreen,
     VignetteScreen,
 )
+from assistant.frontends.app.widgets.facts_panel import FactsPanel
 from assistant.frontends.userdata import StudyProgress
 from tests.support.files import replay_answers
 from tests.support.keys import answer, bubbles, fast_forward, run_consult
@@ -109,7 +111,8 @@ async def test_progress_is_exported_into_the_data_folder(make_app, library, tmp_
 
 async def test_a_study_round_reveals_nothing_before_the_commitment(make_app, library):
     """No spoilers: the red flags RH's answers raise (shown at once in a consult) stay hidden
-    in a study round, banner and transcript alike, until the trainee has committed."""
+    in a study round, banner and transcript alike, and so do the marks of her abnormal labs
+    in the answers panel, until the trainee has committed."""
     finished = []
     async with make_app().run_test(size=(100, 32)) as pilot:
         screen = ConsultScreen(library, session_at(library, "rh", "red_flags"), None,
@@ -126,3 +129,6 @@ async def test_a_study_round_reveals_nothing_before_the_commitment(make_app, lib
         for rule in library.knowledge.triage:
             assert rule.message not in shown
         assert "URGENT" not in shown and "SOON" not in shown
+        assert any(row.flag for row in answer_rows(screen.session))   # a consult marks them
+        panel = [str(o.prompt) for o in screen.query_one(FactsPanel).options]
+        assert panel and not any("▲" in line or "▼" in line for line in panel)

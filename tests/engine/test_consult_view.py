@@ -48,6 +48,15 @@ def test_a_blind_view_runs_no_triage(library):
     assert not [e for e in view.entries() if e.kind in ("flag", "finding")]
 
 
+def test_a_blind_view_marks_no_abnormal_lab(library):
+    """Reading a lab against its range is part of a study round: the answers (the app's F3
+    panel, the plain chat's /answers) carry no lab flag until the trainee commits."""
+    session = session_at(library, "rh")
+    assert any(row.flag for row in ConsultView(library, session).answers())
+    blind = ConsultView(library, session, blind=True).answers()
+    assert blind and not any(row.flag for row in blind)
+
+
 def test_progress_and_what_a_lab_accepts(library):
     session = session_at(library, "rh", "esr")
     view = ConsultView(library, session)

@@ -20,7 +20,6 @@ from textual.widgets import Footer, Static
 from ....engine.consult_view import FLAG_TAG, ConsultView, Entry
 from ....engine.errors import AnswerError
 from ....engine.library import Library
-from ....engine.record import answer_rows
 from ....engine.session import Answer, Session, Step, StepKey
 from ....engine.suggest import suggest
 from ...consults import ConsultFile
@@ -49,8 +48,8 @@ class ConsultScreen(Screen):
                  vignette: str | None = None) -> None:
         """Study mode: ``finish`` replaces the result screen when the consult is complete,
         and F4 shows the case ``vignette`` (Markdown). A study round is blind: nothing of the
-        result (triage banner, red flags or findings in the transcript) shows before the
-        trainee commits."""
+        result (triage banner, red flags or findings in the transcript, abnormal labs marked
+        in the answers) shows before the trainee commits."""
         super().__init__()
         self.library, self.session, self.autosave = library, session, autosave
         self.finish, self.vignette = finish, vignette
@@ -88,7 +87,7 @@ class ConsultScreen(Screen):
     def refresh_view(self) -> None:
         self._update_flags()
         self.query_one(Transcript).show(self._entries())
-        self.query_one(FactsPanel).show(answer_rows(self.session))
+        self.query_one(FactsPanel).show(self.view.answers())
         self._show_progress()
         self._show_answer_area()
         self._show_hint()
