@@ -53,8 +53,8 @@ class CaseReview:
         if self.due <= now:
             return "due now"
         left = self.due - now
-        if left < timedelta(days=1):
-            hours = max(1, round(left.total_seconds() / 3600))
+        hours = max(1, round(left.total_seconds() / 3600))
+        if hours < 23:
             return f"in {hours} hour{'s' if hours != 1 else ''}"
         days = round(left.total_seconds() / 86400)
         return "tomorrow" if days <= 1 else f"in {days} days"

@@ -65,7 +65,7 @@ async def test_a_study_round_in_the_app(make_app, library, tmp_path, case_id, an
         await pilot.pause()
         assert isinstance(app.screen, CasesScreen)
         row = app.screen.query_one(DataTable).get_row(case_id)
-        assert [str(v) for v in row[1:3]] == ["1", "100"]
+        assert [str(v) for v in row[2:4]] == ["1", "100"]       # tries, best
     [record] = StudyProgress(tmp_path).read().rounds
     assert record.case == case_id and record.score == 100
     assert record.commitment.confidence == 70 and record.correct

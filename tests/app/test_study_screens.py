@@ -31,6 +31,7 @@ async def test_long_titles_end_in_an_ellipsis_and_show_whole_below_the_list(make
         title = library.knowledge.cases["vargas_lebron_2020_rituximab"].title
         shot = app.export_screenshot()
         assert "…" in shot                                   # cut titles say so
+        assert "●●●" in shot                                 # its difficulty, in the list
         detail = str(screen.query_one("#case-detail").render())
         assert title in detail and "difficulty 3 advanced" in detail
         assert table.size.width <= 80

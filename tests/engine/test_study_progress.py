@@ -201,3 +201,15 @@ def test_a_cohort_summary_per_case():
     assert (imane.most_missed, imane.missed) == ("Safety", 2)
     assert imane.calibration.rounds == 2 and imane.calibration.right == 1
     assert summary.calibration.rounds == 3
+
+
+def test_when_a_case_comes_back_reads_as_a_person_says_it():
+    from datetime import timedelta
+
+    from assistant.engine.review import CaseReview
+
+    review = CaseReview("sara", T0 + timedelta(days=1), ())
+    assert review.when(T0) == "tomorrow"                   # not "in 24 hours"
+    assert review.when(T0 + timedelta(hours=19)) == "in 5 hours"
+    assert review.when(T0 - timedelta(days=3)) == "in 4 days"
+    assert review.when(T0 + timedelta(days=2)) == "due now"

@@ -47,8 +47,11 @@ class CasesScreen(Screen):
         Binding("x", "export", "Export progress"),
         Binding("ctrl+d", "reset", "Reset progress"),
     ]
-    # fixed columns: case, tries, best, review; the title takes what is left
-    WIDTHS = (22, 5, 4, 16)
+    # fixed columns: difficulty, tries, best, review; the case's name takes what is left,
+    # and its title too from WIDE columns on (narrower, the title shows below the list)
+    WIDTHS = (4, 5, 4, 16)
+    WIDE = 110
+    DIFFICULTY = {"1": "●○○", "2": "●●○", "3": "●●●"}
 
     def __init__(self, library: Library, progress: StudyProgress) -> None:
         super().__init__()
@@ -90,16 +93,24 @@ class CasesScreen(Screen):
         row = table.cursor_row
         self._width = self.size.width or self.app.size.width
         table.clear(columns=True)
-        widths = self.WIDTHS
-        title_width = max(12, self._width - sum(widths) - 2 * (len(widths) + 1) - 2)
-        for label, width in zip(("Case", "Tries", "Best", "Review", "Title"),
-                                (*widths, title_width), strict=True):
+        free = self._width - sum(self.WIDTHS) - 2 * (len(self.WIDTHS) + 2) - 2
+        wide = self._width >= self.WIDE
+        name_width = max(12, free // 3 if wide else free)
+        columns = [("Case", name_width), ("Diff", 4), ("Tries", 5), ("Best", 4),
+                   ("Review", 16)]
+        if wide:
+            columns.append(("Title", max(12, free - name_width - 2)))
+        for label, width in columns:
             table.add_column(label, width=width)
         self.rows = case_list(self.library, self.read_progress(), self.progress.now())
         due = sum(r.due for r in self.rows)
         for r in self.rows:
-            table.add_row(cut(r.name), str(r.attempts), "–" if r.best is None else str(r.best),
-                          cut(("● " if r.due else "") + r.review), cut(r.title), key=r.id)
+            cells = [cut(r.name), self.DIFFICULTY.get(r.difficulty[:1], ""), str(r.attempts),
+                     "–" if r.best is None else str(r.best),
+                     cut(("● " if r.due else "") + r.review)]
+            if wide:
+                cells.append(cut(r.title))
+            table.add_row(*cells, key=r.id)
         table.move_cursor(row=min(row, len(self.rows) - 1))
         table.border_title = f"{len(self.rows)} cases · {due} due for review"
         self.show_detail()
