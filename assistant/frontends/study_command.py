@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .text import dumps, literal
+
+if TYPE_CHECKING:
+    from ..engine.progress import Calibration
 from .userdata import StudyProgress
 
 
 def run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     if getattr(args, "study_command", None) == "cohort":
-        return cohort(args.folder, stdout)
+        return cohort(args.folder, stdout, args.root)
     progress = StudyProgress(trainee=args.trainee)
     if args.reset:
         progress.reset()
@@ -62,10 +65,11 @@ def run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     return run_app(args.root, study=True, classroom=args.classroom)
 
 
-def cohort(folder: Path, stdout: TextIO) -> int:
+def cohort(folder: Path, stdout: TextIO, root: Path | None = None) -> int:
     """Per case over every progress file (``*.json``) in ``folder``: attempts, trainees,
-    mean score, the most-missed step and the calibration. A file that cannot be read is an
-    error naming it (and its field); nothing is summarised then."""
+    mean score, the most-missed step and the calibration, the hardest case (lowest mean)
+    first, each under its name. A file that cannot be read is an error naming it (and its
+    field); nothing is summarised then."""
     from ..engine.errors import LoadError, Problem
     from ..engine.progress import cohort as summarise
     from ..engine.progress import decode
@@ -75,7 +79,8 @@ def cohort(folder: Path, stdout: TextIO) -> int:
     files = sorted(folder.glob("*.json"))
     if not files:
         raise LoadError([Problem(str(folder), None, "", "no progress files (*.json) here: "
-                                 "trainees export theirs with `triage study --export NAME.json`")])
+                                 "trainees export theirs with `triage study --export NAME.json`, "
+                                 "and triage serve keeps them in trainees/ of its data folder")])
     problems, progresses, names = [], [], []
     for path in files:
         try:
@@ -91,14 +96,32 @@ def cohort(folder: Path, stdout: TextIO) -> int:
     if problems:
         raise LoadError(problems)
     summary = summarise(progresses, names)
-    stdout.write(f"Cohort: {len(names)} trainee(s): {', '.join(literal(n) for n in names)}\n\n")
-    stdout.write(f"{'case':<38} {'tries':>5} {'trainees':>8} {'mean':>5}  most-missed step\n")
-    for c in summary.cases:
-        missed = f"{literal(c.most_missed)} ({c.missed}×)" if c.most_missed else "none"
-        stdout.write(f"{literal(c.case):<38} {c.attempts:>5} {c.trainees:>8} "
-                     f"{c.mean_score:>5.0f}  {missed}\n")
-        stdout.write(f"{'':<38} calibration: {c.calibration.summary()}\n")
-    stdout.write(f"\nAll rounds, calibration: {summary.calibration.summary()}\n")
+    from ..engine.library import load
+    from ..engine.study import catalogue
+
+    cases = catalogue(load(root))
+    stdout.write(f"Cohort: {len(names)} trainee(s): {', '.join(literal(n) for n in names)}\n")
+    stdout.write("Per case, the lowest mean score first.\n")
+    for c in sorted(summary.cases, key=lambda c: (c.mean_score, c.case)):
+        known = cases.get(c.case)
+        stdout.write(f"\n{literal(known.case.name if known else c.case)}"
+                     f"{'' if known else ' (not a case of this knowledge base)'}\n")
+        missed = (f"most missed: {literal(c.most_missed)} ({c.missed} of {c.attempts})"
+                  if c.most_missed else "no step missed")
+        stdout.write(f"  {c.attempts} attempt(s) by {c.trainees} trainee(s) · mean score "
+                     f"{c.mean_score:.0f}\n  {missed}\n")
+        stdout.write(f"  calibration: {_calibration_line(c.calibration)}\n")
+    import textwrap
+
+    stdout.write("\n" + textwrap.fill(f"All rounds: {summary.calibration.summary()}", 80) + "\n")
     for b in summary.calibration.bins:
         stdout.write(f"  said {b.confidence} %: {b.rounds} round(s), right {b.observed} %\n")
     return 0
+
+
+def _calibration_line(c: Calibration) -> str:
+    """One case's calibration in a line that fits 80 columns."""
+    if not c.rounds or c.mean_confidence is None or c.brier is None:
+        return "no round with a stated confidence"
+    return (f"said {c.mean_confidence:.0f} % on average, right {c.accuracy} % of "
+            f"{c.rounds}, Brier {c.brier:.2f}")

@@ -29,10 +29,14 @@ def test_a_cohort_summary_of_exported_progress_files(tmp_path):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Cohort: 2 trainee(s): Ana, Ben" in out
-    line = next(x for x in out.splitlines() if x.startswith("imane"))
-    assert line.split()[1:4] == ["2", "2", "77"]          # attempts, trainees, mean score
-    assert "Safety: red flags, infection and triage level (2×)" in line
+    lines = out.splitlines()
+    at = lines.index("Imane")                              # the case by its name, not its id
+    assert lines[at + 1:at + 4] == [
+        "  2 attempt(s) by 2 trainee(s) · mean score 77",
+        "  most missed: Safety: red flags, infection and triage level (2 of 2)",
+        "  calibration: no round with a stated confidence"]
     assert "no round with a stated confidence yet" in out   # scripted without confidence
+    assert max(len(x) for x in lines) <= 80
 
 
 def test_a_bad_progress_file_is_named_and_nothing_is_summarised(tmp_path):
