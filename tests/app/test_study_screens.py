@@ -73,3 +73,7 @@ async def test_a_classroom_trainee_gets_their_own_progress_file(library, tmp_pat
         assert app.progress.trainee == name
         assert app.progress.path == tmp_path / "trainees" / trainee_file(name)
         assert name in str(app.screen.query_one("#study-title").render())   # shown literally
+        await pilot.press("x")              # no export to a path on the teacher's machine
+        await pilot.pause()
+        assert isinstance(app.screen, CasesScreen)
+        assert any("kept for your teacher" in n.message for n in app._notifications)

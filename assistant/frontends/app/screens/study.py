@@ -140,6 +140,12 @@ class CasesScreen(Screen):
         self.app.push_screen(VignetteScreen(self.library, self.progress, case))
 
     def action_export(self) -> None:
+        if getattr(self.app, "classroom", False):
+            # a browser trainee would choose a path on the teacher's machine: not theirs to
+            # write; their progress file is already where the teacher's cohort reads it
+            self.notify("Your progress is kept for your teacher (trainees/ in the data folder "
+                        "of triage serve); nothing to export here.", markup=False)
+            return
         titles = {cid: c.case.title for cid, c in self.cases.items()}
         folder = self.progress.folder           # the data folder (None: the user's)
         self.app.push_screen(ExportScreen("Export study progress (.csv, .json for a teacher, "
