@@ -57,7 +57,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="with --script: also record the round in your progress")
     study.add_argument("--progress", action="store_true", help="print your progress per case")
     study.add_argument("--export", type=Path, metavar="PATH",
-                       help="export every round to PATH (.csv, else a Markdown table)")
+                       help="export every round to PATH (.json for a teacher's cohort, .csv, "
+                       "else a Markdown table)")
     study.add_argument("--reset", action="store_true", help="delete your study progress")
     study.add_argument("--trainee", metavar="NAME",
                        help="keep progress in NAME's own file (trainees/ in the data folder)")
