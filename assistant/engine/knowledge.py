@@ -122,6 +122,18 @@ class _Collector:
             self.problems.extend(exc.problems)
             return None
 
+    def document(self, path: Path, kind: type[T], empty: T) -> tuple[T, yamlfile.Located | None]:
+        """The whole of ``path`` as one typed record (``empty`` where it is not valid),
+        with the parsed file (None if it could not be read)."""
+        located = self.load(path)
+        if located is None:
+            return empty, None
+        try:
+            return yamlfile.document(located, kind), located
+        except LoadError as exc:
+            self.problems.extend(exc.problems)
+            return empty, located
+
     def records(self, path: Path, key: str, kind: type[T], table: str) -> dict[str, T]:
         """Typed records from the list under ``key`` in ``path``, keyed by id."""
         return self.records_in(self.load(path), key, kind, table)
@@ -215,26 +227,16 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
     therapies = c.one_per_file(base / "therapies", Therapy, "therapy")
     for therapy in therapies.values():
         c.reviews[c.origins[("therapy", therapy.id)].file] = therapy.review
-    lexicon = Lexicon(drugs=())
-    located = c.load(base / "drugs.yaml")
+    lexicon, located = c.document(base / "drugs.yaml", Lexicon, Lexicon(drugs=()))
     if located is not None:
-        try:
-            lexicon = yamlfile.document(located, Lexicon)
-        except LoadError as exc:
-            c.problems.extend(exc.problems)
         for i, drug in enumerate(lexicon.drugs):
             c.origins[("drug", drug.name)] = located.origin(("drugs", i))
         for i, cls in enumerate(lexicon.classes):
             c.origins[("drug class", cls.id)] = located.origin(("classes", i))
-    words = TreatmentWords(none_lines=(), joins=(), breaks=(), noise=(), routes={}, forms={},
-                           units={}, intervals=(), as_needed=(), counts=(), cues=(),
-                           lab_names=(), lab_units=())
-    located = c.load(base / "treatment_words.yaml")
+    words, located = c.document(base / "treatment_words.yaml", TreatmentWords, TreatmentWords(
+        none_lines=(), joins=(), breaks=(), noise=(), routes={}, forms={}, units={},
+        intervals=(), as_needed=(), counts=(), cues=(), lab_names=(), lab_units=()))
     if located is not None:
-        try:
-            words = yamlfile.document(located, TreatmentWords)
-        except LoadError as exc:
-            c.problems.extend(exc.problems)
         c.problems += [located.problem(_path(field), message)
                        for field, message in words.problems()]
     triage = tuple(c.reviewed_table(base / "triage.yaml", "rules", TriageRule,
