@@ -267,10 +267,11 @@ class _Builder:
             return
         assert isinstance(event, yaml.ScalarEvent)
         self._count(1, line)
-        value = self._scalar(event, line)
+        tag = self._tag(event)
+        value = self._scalar(event.value, tag, line)
         if event.anchor:
             self.anchors[event.anchor] = (value, 1)
-        self._deliver(value, 1, line, scalar=True, tag=self._tag(event))
+        self._deliver(value, 1, line, scalar=True, tag=tag)
 
     def _refuse_explicit_tag(self, event: yaml.Event, line: int) -> None:
         tag = getattr(event, "tag", None)
@@ -340,9 +341,7 @@ class _Builder:
                                                                  (True, False))
         return tag
 
-    def _scalar(self, event: yaml.ScalarEvent, line: int) -> Any:
-        tag = self._tag(event)
-        text = event.value
+    def _scalar(self, text: str, tag: str, line: int) -> Any:
         if tag in (_STR, _TIMESTAMP):
             return text                               # a date stays the text written
         if tag == _INT and sum(c.isdigit() for c in text) > MAX_DIGITS:
@@ -360,12 +359,6 @@ class _Builder:
         return value
 
 
-def document(located: Located, kind: type[T], key: str | None = None) -> T:
-    """Convert a whole document (or its top-level ``key``) to a typed object."""
-    data = located.data
-    path: PathKey = ()
-    if key is not None:
-        if not isinstance(data, dict) or key not in data:
-            raise LoadError([located.problem((), f"expected a top-level '{key}' entry")])
-        data, path = data[key], (key,)
-    return located.convert(path, data, kind)
+def document(located: Located, kind: type[T]) -> T:
+    """Convert a whole document to a typed object."""
+    return located.convert((), located.data, kind)
