@@ -10,6 +10,7 @@ Loading either returns a complete, consistent :class:`Knowledge` or raises a
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -237,7 +238,7 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
         none_lines=(), joins=(), breaks=(), noise=(), routes={}, forms={}, units={},
         intervals=(), as_needed=(), counts=(), cues=(), lab_names=(), lab_units=()))
     if located is not None:
-        c.problems += [located.problem(_path(field), message)
+        c.problems += [located.problem(yamlfile.parse_path(field), message)
                        for field, message in words.problems()]
     triage = tuple(c.reviewed_table(base / "triage.yaml", "rules", TriageRule,
                                     "triage rule").values())
@@ -299,12 +300,6 @@ def load_variants(knowledge: Knowledge) -> dict[str, Variant]:
 def variant_answers(variant: Variant, case: Case) -> dict[str, Any]:
     """The published case's answers with the variant's change."""
     return {**case.answers, **variant.change}
-
-
-def _path(field: str) -> tuple[str | int, ...]:
-    """``"cues[3].words"`` -> ``("cues", 3, "words")``."""
-    return tuple(int(p) if p.isdigit() else p
-                 for p in field.replace("[", ".").replace("]", "").split(".") if p)
 
 
 def _load_pathway(c: _Collector, folder: Path) -> Pathway | None:
@@ -418,7 +413,7 @@ def _check_ids(c: _Collector, references: dict, therapies: dict, labs: dict,
             if n is not None and n.max is not None and n.per is None and n.max < n.high:
                 c.fault("therapy", t.id, f"doses[{i}].numbers", "max is below high")
         for field, ids in (("cautions", [x.id for x in t.cautions]), ("fit", [x.id for x in t.fit])):
-            for dup in sorted({x for x in ids if ids.count(x) > 1}):
+            for dup in _duplicates(ids):
                 c.fault("therapy", t.id, field, f"id '{dup}' is used twice")
         if not t.evidence:
             c.fault("therapy", t.id, "evidence", "a therapy needs at least one evidence entry")
@@ -434,7 +429,7 @@ def _check_ids(c: _Collector, references: dict, therapies: dict, labs: dict,
                 c.fault("lab", lab.id, f"reference[{i}]", "low is above high")
     names = {d.name for d in lexicon.drugs}
     class_ids = [cls.id for cls in lexicon.classes]
-    for dup in sorted({x for x in class_ids if class_ids.count(x) > 1}):
+    for dup in _duplicates(class_ids):
         c.fault("drug class", dup, "id", f"class id '{dup}' is used twice")
     for d in lexicon.drugs:
         fields = [("therapy", d.therapy)] + [(f"route_therapies.{route}", therapy)
@@ -446,6 +441,11 @@ def _check_ids(c: _Collector, references: dict, therapies: dict, labs: dict,
         for member in cls.members:
             if member not in names:
                 c.fault("drug class", cls.id, "members", f"unknown member drug '{member}'")
+
+
+def _duplicates(ids: list[str]) -> list[str]:
+    """The ids that occur more than once, sorted."""
+    return sorted(i for i, n in Counter(ids).items() if n > 1)
 
 
 def _check_case_therapies(c: _Collector, cases: dict[str, Case],
@@ -484,7 +484,7 @@ def _check_pathway(c: _Collector, pathway: Pathway, therapies: dict[str, Therapy
                 "precedence must list every role exactly once")
     for name, rows, allowed in pathway.tables():
         ids = [row.id for row in rows]
-        for dup in sorted({x for x in ids if ids.count(x) > 1}):
+        for dup in _duplicates(ids):
             c.fault(name, dup, "id", f"row id '{dup}' is used twice in this table")
         for row in rows:
             if row.then not in allowed:
