@@ -39,7 +39,6 @@ from .record import facts_json, transcript_json
 from .session import KEEP, Session, Step, StepKey
 
 _TOP_LEVEL = {"answers", "dialog", "consult"}
-_ITEM_KEYS = {"drug", "confirm", "response", "duration", "side_effects", "current"}
 _LINE_KEYS = {"line", "treatments"}
 
 
@@ -233,15 +232,10 @@ class _Replayer:
             for i, item in enumerate(value):
                 if isinstance(item, str):
                     item = value[i] = {"drug": item}
-                if not isinstance(item, dict) or not isinstance(item.get("drug"), str):
-                    raise self.fail((qid, i), "each treatment needs a 'drug' text")
-                extra = sorted(set(item) - _ITEM_KEYS)
-                if extra:
-                    raise self.fail((qid, i, extra[0]), f"unknown entry '{extra[0]}' (expected: "
-                                                        + ", ".join(sorted(_ITEM_KEYS)) + ")")
+                self.check_item(qid, (qid, i), item)
                 texts.append(item["drug"])
             return texts if texts else "none"
-        if value is None or value is False or value == []:
+        if value is None or value is False:
             return "none"
         return value
 
@@ -260,12 +254,17 @@ class _Replayer:
         if not isinstance(items, list):
             raise self.fail((qid, "treatments"), "'treatments' needs a list")
         for i, item in enumerate(items):
-            if not isinstance(item, dict) or not isinstance(item.get("drug"), str):
-                raise self.fail((qid, "treatments", i), "each treatment needs a 'drug' text")
-            extra = sorted(set(item) - _ITEM_KEYS)
-            if extra:
-                raise self.fail((qid, "treatments", i, extra[0]),
-                                f"unknown entry '{extra[0]}' (expected: "
-                                + ", ".join(sorted(_ITEM_KEYS)) + ")")
+            self.check_item(qid, (qid, "treatments", i), item)
         return line
+
+    def check_item(self, qid: str, path: tuple, item: Any) -> None:
+        """One treatment's entry: its ``drug`` text, a confirmation, the question's
+        follow-ups, nothing else."""
+        if not isinstance(item, dict) or not isinstance(item.get("drug"), str):
+            raise self.fail(path, "each treatment needs a 'drug' text")
+        known = {"drug", "confirm"} | {f.id for f in self.session.dialog.questions[qid].follow_up}
+        extra = sorted(set(item) - known)
+        if extra:
+            raise self.fail(path + (extra[0],), f"unknown entry '{extra[0]}' (expected: "
+                                                + ", ".join(sorted(known)) + ")")
 
