@@ -169,13 +169,12 @@ def answer_rows(session: Session) -> list[AnswerRow]:
     """The answers on the path in order (labs outside the reference range flagged, drug
     lines with what they were read as), then the answers that no longer apply after an
     earlier answer changed."""
-    labs = facts_json(session)
+    facts = session.facts
+    age = known_age(facts)
     rows = []
     for step, answer in session.steps():
-        fact = labs.get(step.key.question) if step.index is None else None
-        flag = None
-        if isinstance(fact, dict) and fact.get("flag"):
-            flag = f"{fact['flag']} (reference {fact['reference']})"
+        flag = (_flag_text(session.dialog, step.key.question, facts.get(step.key.question), age)
+                if step.index is None else None)
         label = (step.question.label or step.prompt) if step.index is None else step.prompt
         rows.append(AnswerRow(step.key, step.prompt, label, answer.shown, flag,
                               reading=drug_reading(session, step.key)))
@@ -185,6 +184,16 @@ def answer_rows(session: Session) -> list[AnswerRow]:
         short = session.dialog.questions[key.question].label if key.index is None else None
         rows.append(AnswerRow(key, prompt, short or prompt, answer.shown, stale=True))
     return rows
+
+
+def _flag_text(dialog: Dialog, qid: str, value: Any, age: float | None) -> str | None:
+    """"high (reference 0.6–1.2 mg/dL)" for a lab outside its reference range, else None."""
+    question = dialog.questions[qid]
+    lab = dialog.labs.get(question.lab) if question.lab else None
+    if lab is None or not isinstance(value, (float, BelowLimit)):
+        return None
+    flag = lab_flag(lab, value, age)
+    return f"{flag} (reference {reference_text(lab, age)})" if flag else None
 
 
 def _stale_prompt(session: Session, key: StepKey, mention: str | None) -> str:
