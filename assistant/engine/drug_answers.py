@@ -29,10 +29,6 @@ class DrugList:
     texts: tuple[str, ...]
     mentions: tuple[TypedMention, ...]
 
-    def text_of(self, index: int) -> str:
-        """The typed text the ``index``-th mention was found in."""
-        return self.texts[self.mentions[index].source]
-
 
 def asked_about(mention: Mention) -> bool:
     """Does the consult ask anything about this mention? A look-alike is confirmed whatever

@@ -37,22 +37,7 @@ class Library:
     @cached_property
     def version(self) -> KnowledgeVersion:
         reviewed = max(r.reviewed for r in self.knowledge.reviews.values())
-        return KnowledgeVersion(self.knowledge_version, reviewed.isoformat())
-
-    @cached_property
-    def knowledge_version(self) -> str:
-        """A short content hash of the knowledge and dialog files, so that a consult can be
-        traced to the knowledge that produced it."""
-        import hashlib
-
-        digest = hashlib.sha256()
-        root = self.knowledge.root
-        for folder in ("knowledge", "dialogs"):
-            for path in sorted((root / folder).rglob("*")):
-                if path.is_file():
-                    digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-                    digest.update(path.read_bytes() + b"\0")
-        return digest.hexdigest()[:12]
+        return KnowledgeVersion(_content_hash(self.knowledge.root), reviewed.isoformat())
 
     @property
     def app_version(self) -> str:
@@ -115,3 +100,17 @@ def _cross_problems(knowledge: Knowledge, dialog: Dialog) -> list[Problem]:
         out += [origin.problem(key, field, message)
                 for message in condition_problems(cond, dialog.questions)]
     return out
+
+
+def _content_hash(root: Path) -> str:
+    """A short content hash of the knowledge and dialog files, so that a consult can be
+    traced to the knowledge that produced it."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for folder in ("knowledge", "dialogs"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
