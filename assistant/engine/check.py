@@ -101,10 +101,8 @@ def case_problems(library: Library) -> list[str]:
     """Each case's answers must replay cleanly (strict: no warnings) through the dialog."""
     out = []
     for case in library.knowledge.cases.values():
-        file = library.knowledge.origins[("case", case.id)].file
-        located = yamlfile.load(library.knowledge.root / file, library.knowledge.root)
-        answers_only = yamlfile.Located(located.file, {"answers": located.data["answers"]},
-                                        located.lines)
+        origin = library.knowledge.origins[("case", case.id)]    # the case file as loaded
+        answers_only = yamlfile.Located(origin.file, {"answers": case.answers}, origin.lines)
         try:
             replay_located(answers_only, strict=True, library=library)
         except TriageError as exc:

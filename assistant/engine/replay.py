@@ -203,7 +203,7 @@ class _Replayer:
         drugs = self.session.answers[StepKey(qid)].value
         value = self.answers[qid]
         if isinstance(value, list):    # one entry per treatment text, matched on its own
-            return [((qid, t.source), value[t.source]) for t in drugs.mentions]
+            return [((qid, t.source), _as_item(value[t.source])) for t in drugs.mentions]
         items = value.get("treatments") or [] if isinstance(value, dict) else []
         out: list[tuple[tuple, dict[str, Any]] | None] = []
         k = 0
@@ -230,8 +230,7 @@ class _Replayer:
         if isinstance(value, list):
             texts = []
             for i, item in enumerate(value):
-                if isinstance(item, str):
-                    item = value[i] = {"drug": item}
+                item = _as_item(item)
                 self.check_item(qid, (qid, i), item)
                 texts.append(item["drug"])
             return texts if texts else "none"
@@ -268,3 +267,7 @@ class _Replayer:
             raise self.fail(path + (extra[0],), f"unknown entry '{extra[0]}' (expected: "
                                                 + ", ".join(sorted(known)) + ")")
 
+
+def _as_item(item: Any) -> Any:
+    """A treatment of a listed drugs answer: a bare text is its ``drug``."""
+    return {"drug": item} if isinstance(item, str) else item

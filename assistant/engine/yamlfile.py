@@ -34,7 +34,7 @@ PathKey = tuple[str | int, ...]
 class Located:
     """A YAML document's data plus the line (1-based) of every value in it."""
 
-    def __init__(self, file: str, data: Any, lines: dict[PathKey, int]):
+    def __init__(self, file: str, data: Any, lines: Mapping[PathKey, int]):
         self.file = file
         self.data = data
         self.lines = lines

@@ -78,8 +78,9 @@ def test_every_decision_in_the_json_carries_its_grade(library):
 
 def test_the_result_carries_the_knowledge_version_and_date(library):
     rec = from_seed(library, "sara")
-    assert rec.to_json()["knowledge"] == {"version": library.knowledge_version,
+    assert rec.to_json()["knowledge"] == {"version": library.version.hash,
                                           "date": library.version.date}
+    assert len(library.version.hash) == 12 and int(library.version.hash, 16) >= 0
     newest = max(r.reviewed for r in library.knowledge.reviews.values())
     assert library.version.date == newest.isoformat()
 
