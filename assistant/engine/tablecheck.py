@@ -8,6 +8,7 @@ combination is dead. Tables are small, so the enumeration is exact.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -15,6 +16,7 @@ from itertools import product
 from typing import Any
 
 from .domains import Alternative, alternatives, tests_by_subject
+from .errors import Problem
 from .knowledge import Knowledge
 from .library import Library
 from .pathway_data import TRIAL_FACTS, Value
@@ -25,22 +27,10 @@ MAX_EXAMPLES = 3
 
 
 @dataclass(frozen=True)
-class TableProblem:
-    file: str
-    line: int | None
-    table: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.table}: {self.message}"
-
-
-@dataclass(frozen=True)
 class TableReport:
     table: str
     combinations: int
-    problems: tuple[TableProblem, ...]
+    problems: tuple[Problem, ...]
 
 
 def check_tables(library: Library) -> list[TableReport]:
@@ -103,40 +93,40 @@ def _check(library: Library, name: str, rows: Sequence[Any],
         total *= len(d)
     first_file, first_line = place(rows[0])
     if total > MAX_COMBINATIONS:
-        return TableReport(name, total, (TableProblem(
+        return TableReport(name, total, (Problem(
             first_file, first_line, name,
             f"reads {total} combinations of facts, more than the {MAX_COMBINATIONS} checked"),))
-    gaps: list[str] = []
-    conflicts: dict[tuple[str, str], list[str]] = {}
+    gaps, examples = 0, list[str]()
+    conflicts: Counter[tuple[str, str]] = Counter()
+    conflict_example: dict[tuple[str, str], str] = {}
     used: set[str] = set()
     for combo in product(*domains):
         facts = {s: a.value for s, a in zip(subjects, combo, strict=True)}
         matched = [row for row in rows if row.when is None or row.when.holds(facts)]
         used.update(row.id for row in matched)
         if not matched:
-            if len(gaps) < MAX_EXAMPLES:
-                gaps.append(_show(subjects, combo, library))
-            else:
-                gaps.append("")
+            gaps += 1
+            if len(examples) < MAX_EXAMPLES:
+                examples.append(_show(subjects, combo, library))
         decisions = {row.then for row in matched}
         if len(decisions) > 1:
             a, b = matched[0], next(r for r in matched if r.then != matched[0].then)
-            conflicts.setdefault((a.id, b.id), []).append(_show(subjects, combo, library))
+            conflicts[(a.id, b.id)] += 1
+            conflict_example.setdefault((a.id, b.id), _show(subjects, combo, library))
     problems = []
     if gaps:
-        examples = "; ".join(g for g in gaps if g)
-        problems.append(TableProblem(first_file, first_line, name,
-                                     f"{len(gaps)} combination(s) reach no row, e.g. {examples}"))
-    for (a, b), cases in conflicts.items():
+        problems.append(Problem(first_file, first_line, name, f"{gaps} combination(s) reach "
+                                f"no row, e.g. {'; '.join(examples)}"))
+    for (a, b), count in conflicts.items():
         file, line = place(next(r for r in rows if r.id == b))
-        problems.append(TableProblem(file, line, name,
-                                     f"rows '{a}' and '{b}' both match {len(cases)} "
-                                     f"combination(s) with different decisions, e.g. {cases[0]}"))
+        problems.append(Problem(file, line, name, f"rows '{a}' and '{b}' both match {count} "
+                                f"combination(s) with different decisions, e.g. "
+                                f"{conflict_example[(a, b)]}"))
     for row in rows:
         if row.id not in used:
             file, line = place(row)
-            problems.append(TableProblem(file, line, name,
-                                         f"row '{row.id}' never matches any combination"))
+            problems.append(Problem(file, line, name,
+                                    f"row '{row.id}' never matches any combination"))
     return TableReport(name, total, tuple(problems))
 
 
