@@ -208,7 +208,7 @@ class Therapy(Strict, kw_only=True, frozen=True):
     availability: Availability
     # Oxford CEBM 2011 level (1 best .. 5) of the best evidence for this use in children;
     # evidence from adults only, or indirect, is one level lower (see README)
-    evidence_level: Literal[1, 2, 3, 4, 5]
+    evidence_level: EvidenceLevel
     mechanism: Sourced
     fit: tuple[FitRow, ...] = ()
     doses: tuple[Dose, ...] = ()
