@@ -104,20 +104,6 @@ class Condition(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_de
             found = _OPERATOR[self] = (name, getattr(self, _attr(name)))
         return found
 
-    def questions(self) -> Iterator[str]:
-        """Every question id this condition reads (not derived facts)."""
-        if self.question is not None:
-            yield self.question
-        for child in self.children():
-            yield from child.questions()
-
-    def subjects(self) -> Iterator[str]:
-        """Every question id and derived fact this condition reads."""
-        if self.subject is not None:
-            yield self.subject
-        for child in self.children():
-            yield from child.subjects()
-
     def tests(self) -> Iterator[Condition]:
         """Every single-fact test inside this condition."""
         if self.subject is not None:
@@ -151,17 +137,14 @@ class Condition(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_de
 
     def undecided(self, facts: Mapping[str, Any]) -> list[str]:
         """Questions and facts read here whose value is missing or unknown, or below a limit
-        that does not settle the test (so the test could not be made)."""
-        return [q for q in dict.fromkeys(self.subjects())
-                if facts.get(q) is None or facts.get(q) is UNKNOWN
-                or any(not _settled(c, facts[q]) for c in self.tests_of(q))]
-
-    def tests_of(self, subject: str) -> Iterator[Condition]:
-        """The single-fact tests here that read ``subject``."""
-        if self.subject == subject:
-            yield self
-        for child in self.children():
-            yield from child.tests_of(subject)
+        that does not settle the test (so the test could not be made), in reading order."""
+        undecided: dict[str, bool] = {}      # subject -> not decided, in reading order
+        for test in self.tests():
+            assert test.subject is not None
+            value = facts.get(test.subject)
+            missing = value is None or value is UNKNOWN or not _settled(test, value)
+            undecided[test.subject] = undecided.get(test.subject, False) or missing
+        return [subject for subject, missing in undecided.items() if missing]
 
 
 _OPERATOR: dict[Condition, tuple[str, Any]] = {}
