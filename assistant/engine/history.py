@@ -29,7 +29,6 @@ class Trial:
     entries: tuple[DrugEntry, ...]
     course: Course
     row: Row
-    facts: Mapping[str, Any]          # current / response / duration of the entry read
 
 
 def entries(facts: Mapping[str, Any]) -> tuple[DrugEntry, ...]:
@@ -67,7 +66,7 @@ def trials(facts: Mapping[str, Any], history: tuple[Row, ...],
                        else UNKNOWN,
                        "duration": read.duration or UNKNOWN}
         row = decide(history, trial_facts, "history")
-        out[therapy] = Trial(therapy, tuple(mine), row.then, row, trial_facts)  # type: ignore[arg-type]
+        out[therapy] = Trial(therapy, tuple(mine), row.then, row)  # type: ignore[arg-type]
     return out
 
 

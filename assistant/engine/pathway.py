@@ -117,7 +117,6 @@ class Placement:
     why: tuple[Reason, ...]
     cautions: tuple[Note, ...]
     excluded: tuple[Note, ...]
-    trial: Trial | None = None
 
     @property
     def major(self) -> bool:
@@ -147,7 +146,8 @@ def run(facts: Mapping[str, Any], pathway: Pathway, therapies: Mapping[str, Ther
     for stage in pathway.stages:
         row = decide(stage.rows, derived, f"stage {stage.id}")
         derived[stage.id] = row.then
-        steps.append(Decision(stage.id, stage.title, row.then, stage.label(row.then), row.id,
+        steps.append(Decision(stage.id, stage.title, row.then,
+                              vocabulary.show(stage.id, row.then), row.id,
                               _reason(row, derived, why)))
     roles: dict[str, Decision] = {}
     for role in pathway.roles:
@@ -233,8 +233,8 @@ class _Placer:
                                  "contraindicated"))
         if excluded:
             return Placement(therapy, status, None, line, tuple(why), tuple(cautions),
-                             tuple(excluded), trial)
-        return Placement(therapy, status, place, line, tuple(why), tuple(cautions), (), trial)
+                             tuple(excluded))
+        return Placement(therapy, status, place, line, tuple(why), tuple(cautions), ())
 
     def _place_in_role(self, role: Role, status: RoleStatus, therapy: Therapy,
                        line: int | None, trial: Trial | None, fit: str | None,

@@ -32,9 +32,6 @@ ROLE_STATUS_RANK: dict[RoleStatus, int] = {"first": 0, "lead": 1, "assess": 1, "
                                            "indicated": 2, "maintain": 3, "not_indicated": 9,
                                            "absent": 9}
 
-Fit = Literal["preferred", "suited", "unsuited", "absent"]
-FITS: tuple[Fit, ...] = ("preferred", "suited", "unsuited", "absent")
-
 Course = Literal["continue", "give_time", "optimise", "failing", "stopped_good",
                  "stopped_failed", "stopped_other"]
 COURSES: tuple[Course, ...] = ("continue", "give_time", "optimise", "failing", "stopped_good",
@@ -71,9 +68,6 @@ class Stage(Strict, kw_only=True, frozen=True):
     title: str
     values: tuple[Value, ...]
     rows: tuple[Row, ...]
-
-    def label(self, value: str) -> str:
-        return next((v.label for v in self.values if v.value == value), value)
 
 
 class Computed(Strict, kw_only=True, frozen=True):
