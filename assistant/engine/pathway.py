@@ -132,9 +132,15 @@ class PathwayResult:
     trials: Mapping[str, Trial]
 
 
-def run(facts: Mapping[str, Any], pathway: Pathway, therapies: Mapping[str, Therapy],
-        vocabulary: Vocabulary, explain: bool = True) -> PathwayResult:
-    """``explain=False`` skips the facts behind each decision (for re-runs nobody reads)."""
+@dataclass(frozen=True)
+class Derived:
+    facts: dict[str, Any]              # answers plus the computed facts and stages
+    steps: tuple[Decision, ...]        # computed facts and stages, in order
+
+
+def derive(facts: Mapping[str, Any], pathway: Pathway, vocabulary: Vocabulary,
+           explain: bool = True) -> Derived:
+    """Step 1 alone: the computed facts and the stages (all the triage rules read)."""
     derived: dict[str, Any] = dict(facts)
     why = vocabulary if explain else None
     steps: list[Decision] = []
@@ -149,15 +155,24 @@ def run(facts: Mapping[str, Any], pathway: Pathway, therapies: Mapping[str, Ther
         steps.append(Decision(stage.id, stage.title, row.then,
                               vocabulary.show(stage.id, row.then), row.id,
                               _reason(row, derived, why)))
+    return Derived(derived, tuple(steps))
+
+
+def run(facts: Mapping[str, Any], pathway: Pathway, therapies: Mapping[str, Therapy],
+        vocabulary: Vocabulary, explain: bool = True) -> PathwayResult:
+    """``explain=False`` skips the facts behind each decision (for re-runs nobody reads)."""
+    derived = derive(facts, pathway, vocabulary, explain)
+    why = vocabulary if explain else None
     roles: dict[str, Decision] = {}
     for role in pathway.roles:
-        row = decide(role.status, derived, f"role {role.id}")
+        row = decide(role.status, derived.facts, f"role {role.id}")
         roles[role.id] = Decision(role.id, role.title, row.then, row.then, row.id,
-                                  _reason(row, derived, why))
+                                  _reason(row, derived.facts, why))
     history = trials(facts, pathway.history, pathway.class_therapies)
-    placer = _Placer(pathway, therapies, derived, roles, history, why)
+    placer = _Placer(pathway, therapies, derived.facts, roles, history, why)
     placements = tuple(p for t in therapies.values() if (p := placer.place(t)) is not None)
-    return PathwayResult(derived, tuple(steps), tuple(roles.values()), placements, history)
+    return PathwayResult(derived.facts, derived.steps, tuple(roles.values()), placements,
+                         history)
 
 
 def role_rank(pathway: Pathway, status: RoleStatus, role: str) -> tuple[int, int]:

@@ -27,6 +27,7 @@ from .pathway import (
     Place,
     Placement,
     Reason,
+    derive,
     role_rank,
     run,
 )
@@ -184,10 +185,11 @@ def what_would_change(facts: Mapping[str, Any], library: Library | None = None) 
 
 
 def triage(facts: Mapping[str, Any], library: Library) -> Triage:
-    """The triage level and flags alone (as a consult screen shows them while answering)."""
-    knowledge = library.knowledge
-    result = run(facts, knowledge.pathway, knowledge.therapies, library.vocabulary)
-    return _triage(result.facts, library)
+    """The triage level and flags alone (as a consult screen shows them after every answer):
+    the rules read the answers and the derived facts, never the roles or the options, so
+    only those are derived."""
+    derived = derive(facts, library.knowledge.pathway, library.vocabulary, explain=False)
+    return _triage(derived.facts, library)
 
 
 def _triage(facts: Mapping[str, Any], library: Library, explain: bool = True) -> Triage:

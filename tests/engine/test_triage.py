@@ -110,3 +110,17 @@ def test_idiopathic_calcinosis_has_no_disease_activity_flag(library):
                                              ("douae", "soon"), ("jamila", "routine")])
 def test_seed_levels(library, case, level):
     assert from_seed(library, case).triage.level == level
+
+
+def test_the_consult_screens_triage_is_the_results_triage(library):
+    """``triage`` derives only the facts the rules read; it must agree with the full run,
+    flags and the facts behind them included, at every step of every seed consult."""
+    from assistant.engine.recommend import recommend, triage
+    from assistant.engine.replay import replay_data
+
+    for case in library.knowledge.cases.values():
+        done = replay_data(case.answers, library=library).session
+        session = library.new_session()
+        for _step, given in done.steps():
+            session.answer(given.raw)
+            assert triage(session.facts, library) == recommend(session.facts, library).triage
