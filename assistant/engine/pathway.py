@@ -22,7 +22,7 @@ from typing import Any, Literal
 from .conditions import Condition
 from .explain import Vocabulary, reasons, show_entry
 from .facts import UNKNOWN
-from .history import Trial, line_of, open_line, taken, trials
+from .history import TREATMENTS, Trial, line_of, open_line, taken, trials
 from .pathway_data import ROLE_STATUS_RANK, Computed, Pathway, Role, RoleStatus
 from .schema import STRENGTH_TEXT, Caution, FitRow, Therapy
 from .tables import decide
@@ -190,9 +190,9 @@ def _reason(row: Any, facts: Mapping[str, Any], vocabulary: Vocabulary | None) -
 
 def _computed(computed: Computed, facts: Mapping[str, Any]) -> tuple[str, Reason]:
     """Whether the child is on one of the computed fact's therapies now."""
-    value = facts.get("prior_treatments")
+    value = facts.get(TREATMENTS)
     if value is UNKNOWN or value is None:
-        return "unknown", Reason(computed.because, {"prior_treatments": "unknown"},
+        return "unknown", Reason(computed.because, {TREATMENTS: "unknown"},
                                  computed.refs, Grade.of(computed))
     mine = [e for e in taken(facts)
             if e.therapy in computed.therapies or e.drug_class in computed.classes]
@@ -201,7 +201,7 @@ def _computed(computed: Computed, facts: Mapping[str, Any]) -> tuple[str, Reason
     chosen, result = ((current, "on_treatment") if current else
                       (maybe, "unknown") if maybe else ([], "off_treatment"))
     shown = "; ".join(show_entry(e) for e in chosen) or "none of these now"
-    return result, Reason(computed.because, {"prior_treatments": shown}, computed.refs,
+    return result, Reason(computed.because, {TREATMENTS: shown}, computed.refs,
                           Grade.of(computed))
 
 
@@ -212,7 +212,6 @@ class _Placer:
         self.pathway, self.therapies, self.facts, self.roles = pathway, therapies, facts, roles
         self.history, self.vocabulary = history, vocabulary
         self._open: dict[str, int] = {}
-        self._blocked: dict[str, set[str]] = {}
         self._notes: dict[str, tuple[tuple[Note, ...], tuple[Note, ...]]] = {}
         self._fits: dict[str, FitRow | None] = {}
 
@@ -233,32 +232,26 @@ class _Placer:
                                         fit_reason.facts, "contraindicated"))
             else:
                 why.append(fit_reason)
-        if status == "not_indicated":
-            excluded.insert(0, Note(role_decision.row, role_decision.reason.text,
-                                    role_decision.reason.refs, role_decision.reason.facts,
-                                    "contraindicated"))
         role = self.pathway.role(therapy.role)
         line = line_of(role, therapy.id)
-        trial = self.history.get(therapy.id)
-        place = self._place_in_role(role, status, therapy, line, trial,
+        place = self._place_in_role(role, status, therapy, line, self.history.get(therapy.id),
                                     fit_row.then if fit_row is not None else None, why)
-        if place is None and not excluded:
-            excluded.append(Note(role_decision.row, role_decision.reason.text,
-                                 role_decision.reason.refs, role_decision.reason.facts,
-                                 "contraindicated"))
-        if excluded:
-            return Placement(therapy, status, None, line, tuple(why), tuple(cautions),
-                             tuple(excluded))
-        return Placement(therapy, status, place, line, tuple(why), tuple(cautions), ())
+        if status == "not_indicated" or (place is None and not excluded):
+            # the role's own reason comes first: the role is not for this child, or it has
+            # no place for this option (a role to maintain, an option never started)
+            reason = role_decision.reason
+            excluded.insert(0, Note(role_decision.row, reason.text, reason.refs, reason.facts,
+                                    "contraindicated"))
+        return Placement(therapy, status, None if excluded else place, line, tuple(why),
+                         tuple(cautions), tuple(excluded))
 
     def _place_in_role(self, role: Role, status: RoleStatus, therapy: Therapy,
                        line: int | None, trial: Trial | None, fit: str | None,
                        why: list[Reason]) -> Place | None:
         if trial is not None:
             why.append(Reason(f"{_trial_text(trial)}: {trial.row.because}",
-                              {"prior_treatments": "; ".join(show_entry(e)
-                                                             for e in trial.entries)},
-                              trial.row.refs, Grade.of(trial.row)))
+                              {TREATMENTS: _trial_text(trial)}, trial.row.refs,
+                              Grade.of(trial.row)))
             place = _COURSE_PLACE[trial.course]
             if status == "maintain" and place not in ("continue", "optimise"):
                 return None
@@ -269,7 +262,7 @@ class _Placer:
             return "first"
         if line is None:
             return "option"
-        opened = self.open_line(role)
+        opened = self._opened(role)
         why.append(self._line_reason(role, line, opened))
         if status == "assess":      # nothing new starts before the assessment
             return "later"
@@ -277,10 +270,10 @@ class _Placer:
             return "first"
         return "option" if line < opened else "later"
 
-    def open_line(self, role: Role) -> int:
+    def _opened(self, role: Role) -> int:
+        """The role's open line (once per run)."""
         if role.id not in self._open:
             blocked = {t for line in role.lines for t in line.therapies if self._blocks(t)}
-            self._blocked[role.id] = blocked
             self._open[role.id] = open_line(role, self.history, blocked)
         return self._open[role.id]
 
@@ -294,20 +287,16 @@ class _Placer:
         return bool(excluded) or (fit_row is not None and fit_row.then in ("unsuited", "absent"))
 
     def _line_reason(self, role: Role, line: int, opened: int) -> Reason:
+        """The line's reason; from the open line on, with what closed the lines before it."""
         spec = role.lines[line - 1]
-        if opened == 1:
-            text = f"Line {line} of {role.title.lower()}: {spec.because}"
-        else:
+        text = f"Line {line} of {role.title.lower()}: {spec.because}"
+        if 1 < opened <= line:
             done = [t for earlier in role.lines[:opened - 1] for t in earlier.therapies]
-            tried = [self.history[t] for t in done if t in self.history]
-            summary = "; ".join(f"{_trial_text(t)}" for t in tried)
-            blocked = [self.therapies[t].name for t in done
-                       if t in self._blocked.get(role.id, set())]
+            summary = [_trial_text(self.history[t]) for t in done if t in self.history]
+            blocked = [self.therapies[t].name for t in done if self._blocks(t)]
             if blocked:
-                summary += ("; " if summary else "") + "not possible here: " + ", ".join(blocked)
-            text = (f"Line {line} of {role.title.lower()}: {spec.because} "
-                    f"(line {opened - 1} done: {summary})" if line >= opened else
-                    f"Line {line} of {role.title.lower()}: {spec.because}")
+                summary.append("not possible here: " + ", ".join(blocked))
+            text += f" (line {opened - 1} done: {'; '.join(summary)})"
         return Reason(text, {}, spec.refs, Grade.of(spec))
 
     def fit(self, therapy: Therapy) -> FitRow | None:
