@@ -10,7 +10,7 @@ option without IV access, a biologic where biologics are not available.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .disclaimer import DISCLAIMER
@@ -31,7 +31,7 @@ from .pathway import (
     role_rank,
     run,
 )
-from .pathway_data import RoleStatus
+from .pathway_data import Pathway, RoleStatus
 from .rules import LEVELS, Level
 from .schema import Therapy
 from .sensitivity import Sensitivity, sensitivity
@@ -215,9 +215,9 @@ def _assemble(result: PathwayResult, library: Library, explain: bool) -> Recomme
                       tuple(for_child(d, weight, height) for d in p.therapy.doses))
 
     placed = [p for p in result.placements if p.place is not None]
-    placed.sort(key=lambda p: _order(p, pathway, p.role_status))
-    ranking = _ranked([option(p) for p in placed],
-                      [_order(p, pathway, p.role_status)[:-1] for p in placed])
+    order = {p.therapy.id: _order(p, pathway) for p in placed}
+    placed.sort(key=lambda p: (order[p.therapy.id], p.therapy.id))   # the id only breaks ties
+    ranking = _ranked([option(p) for p in placed], [order[p.therapy.id] for p in placed])
     excluded = tuple(sorted((option(p) for p in result.placements if p.place is None),
                             key=lambda o: (pathway.precedence.index(o.role), o.therapy.name)))
     groups = []
@@ -237,19 +237,19 @@ def _assemble(result: PathwayResult, library: Library, explain: bool) -> Recomme
 _PLACE_TIER = {"first": 0, "optimise": 0, "continue": 0, "option": 1, "later": 2, "tried": 2}
 
 
-def _order(p: Placement, pathway: Any, status: RoleStatus) -> tuple[Any, ...]:
+def _order(p: Placement, pathway: Pathway) -> tuple[Any, ...]:
     """Sort key. What to do now in the leading roles comes first, then what to do now in the
     other roles and the leading roles' other options, and so on (role rank + place tier);
     then by role, place, options with a major caution after those without, line, level of
-    evidence. The therapy id only breaks ties, which are shown as ties."""
+    evidence. Options with equal keys are ties (shown as ties)."""
     assert p.place is not None
-    rank, precedence = role_rank(pathway, status, p.therapy.role)
+    rank, precedence = role_rank(pathway, p.role_status, p.therapy.role)
     tier = _PLACE_TIER[p.place]
     # a role that comes first (an infection, a necrotic mass) puts only its first step ahead
     # of the leading roles; its other options wait with theirs
     soon = rank if tier == 0 else max(rank, 1) + tier
     return (soon, rank, precedence, PLACES.index(p.place), p.major,
-            p.line if p.line is not None else 99, p.therapy.evidence_level, p.therapy.id)
+            p.line if p.line is not None else 99, p.therapy.evidence_level)
 
 
 def _ranked(options: list[Option], keys: list[tuple[Any, ...]]) -> tuple[Option, ...]:
@@ -261,8 +261,7 @@ def _ranked(options: list[Option], keys: list[tuple[Any, ...]]) -> tuple[Option,
         same_as_after = i + 1 < len(keys) and keys[i] == keys[i + 1]
         if not same_as_before:
             rank = i + 1
-        out.append(Option(o.therapy, o.role, o.role_title, o.role_status, o.place, o.line, o.why,
-                          o.cautions, o.excluded, o.doses, rank, same_as_before or same_as_after))
+        out.append(replace(o, rank=rank, tied=same_as_before or same_as_after))
     return tuple(out)
 
 
