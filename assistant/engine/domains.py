@@ -9,7 +9,7 @@ answer would change the result (``sensitivity``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -40,8 +40,8 @@ def tests_by_subject(conditions: Iterable[Condition]) -> dict[str, list[Conditio
 
 
 def alternatives(subject: str, tests: Sequence[Condition], dialog: Dialog | None,
-                 derived: dict[str, tuple[Value, ...]], trial: dict[str, tuple[Value, ...]]
-                 | None = None) -> list[Alternative]:
+                 derived: Mapping[str, tuple[Value, ...]],
+                 trial: Mapping[str, tuple[Value, ...]] | None = None) -> list[Alternative]:
     """One value per distinct behaviour under ``tests`` (unknown included where a question
     allows it), in a stable order."""
     if dialog is not None and subject in dialog.questions \
@@ -55,8 +55,8 @@ def alternatives(subject: str, tests: Sequence[Condition], dialog: Dialog | None
 
 
 def _candidates(subject: str, tests: Sequence[Condition], dialog: Dialog | None,
-                derived: dict[str, tuple[Value, ...]],
-                trial: dict[str, tuple[Value, ...]]) -> list[Alternative]:
+                derived: Mapping[str, tuple[Value, ...]],
+                trial: Mapping[str, tuple[Value, ...]]) -> list[Alternative]:
     if subject in derived:
         return [Alternative(v.value, v.label) for v in derived[subject]]
     if subject in trial:
@@ -75,17 +75,24 @@ def _candidates(subject: str, tests: Sequence[Condition], dialog: Dialog | None,
     return unknown   # numbers are cut into ranges by alternatives() before this
 
 
-def _subsets(question: Any, tests: Sequence[Condition]) -> list[Alternative]:
-    """Sets of the options the tests mention (the others behave alike)."""
-    mentioned: list[str] = []
+def mentioned(tests: Iterable[Condition]) -> list[str]:
+    """The options of a several-choice question that its ``has``/``has_any`` tests name, in
+    the order first named (the options they do not name behave alike)."""
+    out: list[str] = []
     for t in tests:
         wanted = [t.has] if t.has is not None else list(t.has_any or ())
-        mentioned += [w for w in wanted if w not in mentioned]
+        out += [w for w in wanted if w not in out]
+    return out
+
+
+def _subsets(question: Any, tests: Sequence[Condition]) -> list[Alternative]:
+    """Sets of the options the tests mention (the others behave alike)."""
+    named = mentioned(tests)
     labels = {o.value: o.label for o in question.options}
     none = next((o.value for o in question.options if o.exclusive), None)
     out = [Alternative(frozenset({none}) if none else frozenset(), labels.get(none or "", "none"))]
-    for size in range(1, len(mentioned) + 1):
-        for combo in combinations(mentioned, size):
+    for size in range(1, len(named) + 1):
+        for combo in combinations(named, size):
             out.append(Alternative(frozenset(combo), "; ".join(labels[v] for v in combo)))
     return out
 

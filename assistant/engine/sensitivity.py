@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from .conditions import Condition
-from .domains import Alternative, alternatives, tests_by_subject
+from .domains import Alternative, alternatives, mentioned, tests_by_subject
 from .facts import UNKNOWN, DrugEntry
-from .history import TREATMENTS
+from .history import TREATMENTS, entries
 
 if TYPE_CHECKING:
     from .explain import Vocabulary
@@ -177,7 +177,6 @@ def _variations(facts: Mapping[str, Any], tests: dict[str, list[Condition]], lib
                 ) -> list[Variation]:
     """Each answer the knowledge reads, its other behaviours, and how to apply one."""
     dialog, vocabulary = library.dialog, library.vocabulary
-    derived = library.knowledge.pathway.derived()
     out: list[Variation] = []
     for qid in dialog.order:
         if qid not in facts or qid not in tests:
@@ -186,7 +185,7 @@ def _variations(facts: Mapping[str, Any], tests: dict[str, list[Condition]], lib
         now_value = facts[qid]
         signature = tuple(t.holds({qid: now_value}) for t in tests[qid])
         candidates = (_toggles(question, now_value, tests[qid]) if question.type == "multi"
-                      else alternatives(qid, tests[qid], dialog, derived))
+                      else alternatives(qid, tests[qid], dialog, vocabulary.derived))
         alts = [a for a in candidates
                 if tuple(t.holds({qid: a.value}) for t in tests[qid]) != signature
                 and not (a.value is UNKNOWN and question.unknown is None)]
@@ -197,18 +196,13 @@ def _variations(facts: Mapping[str, Any], tests: dict[str, list[Condition]], lib
     return out
 
 
-def _toggles(question: Any, now: Any, tests: list[Any]) -> list[Alternative]:
+def _toggles(question: Any, now: Any, tests: list[Condition]) -> list[Alternative]:
     """A several-choice answer with one mentioned option added or removed (or unknown)."""
     labels = {o.value: o.label for o in question.options}
     exclusive = {o.value for o in question.options if o.exclusive}
     chosen = set(now) - exclusive if isinstance(now, frozenset) else set()
-    mentioned: list[str] = []
-    for t in tests:
-        for w in ([t.has] if t.has is not None else list(t.has_any or ())):
-            if w not in mentioned:
-                mentioned.append(w)
     out = []
-    for value in mentioned:
+    for value in mentioned(tests):
         if value in chosen:
             rest = chosen - {value}
             out.append(Alternative(frozenset(rest or exclusive), f"without {labels[value]}"))
@@ -220,13 +214,13 @@ def _toggles(question: Any, now: Any, tests: list[Any]) -> list[Alternative]:
 
 
 def _treatment_variations(facts: Mapping[str, Any], library: Library) -> list[Variation]:
-    entries = facts.get(TREATMENTS)
-    if not isinstance(entries, tuple):
+    given = entries(facts)
+    if not given:
         return []
     question = library.dialog.questions[TREATMENTS]
     follow_ups = {f.id: f for f in question.follow_up}
     out: list[Variation] = []
-    for i, entry in enumerate(entries):
+    for i, entry in enumerate(given):
         for name in _FOLLOW_UPS:
             follow = follow_ups.get(name)
             if follow is None:
@@ -241,15 +235,15 @@ def _treatment_variations(facts: Mapping[str, Any], library: Library) -> list[Va
             alts = [Alternative(v, lab) for v, lab in values if v != now]
             if alts:
                 out.append(Variation(f"{TREATMENTS}[{i}].{name}", f"{entry.label()} {name}",
-                                     shown, tuple(alts), _entry_setter(facts, entries, i, name)))
+                                     shown, tuple(alts), _entry_setter(facts, given, i, name)))
     return out
 
 
-def _entry_setter(facts: Mapping[str, Any], entries: tuple[DrugEntry, ...], i: int,
+def _entry_setter(facts: Mapping[str, Any], given: tuple[DrugEntry, ...], i: int,
                   name: str) -> Callable[[Any], Mapping[str, Any]]:
     def apply(value: Any) -> Mapping[str, Any]:
-        changed = list(entries)
-        changed[i] = replace(entries[i], **{name: value})
+        changed = list(given)
+        changed[i] = replace(given[i], **{name: value})
         return {**facts, TREATMENTS: tuple(changed)}
     return apply
 
