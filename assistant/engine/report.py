@@ -17,16 +17,17 @@ from .pathway import Reason
 from .recommend import Option, Recommendation, what_would_change
 from .record import answer_rows
 from .result_view import (
-    ROLE_STATUS_TEXT,
     SEVERITY_TEXT,
     OptionLine,
+    ResultView,
     facts_text,
     grade_text,
     note_text,
+    rank_text,
     result_view,
     step_line,
 )
-from .sensitivity import Sensitivity
+from .sensitivity import TOP, Sensitivity
 from .session import Session
 
 _MARKDOWN = {ord(c): "\\" + c for c in "\\`*_[]<>|#"}
@@ -73,9 +74,7 @@ def consult_report(rec: Recommendation, session: Session, library: Library,
         out.append(f"{line} *[{md_text(flag.grade)}]*{cite(fired.refs)}")
     if not view.flags:
         out.append("No red flag or finding that changes the level.")
-    out += [""] + _pathway(rec, cite, vocabulary)
-    out += ["", "## First steps", ""]
-    out += [_option_item(line, o, cite) for line, o in zip(view.first_steps, rec.ranking, strict=False)]
+    out += [""] + _pathway(rec, view, cite, vocabulary) + _first_steps(rec, view, cite)
     out += ["", "## Options by role", ""]
     for group, source in zip(view.groups, rec.groups, strict=True):
         out += [f"**{md_text(group.title)}** ({group.status}): {md_text(group.because)}"
@@ -116,8 +115,7 @@ def summary_markdown(rec: Recommendation, facts: Mapping[str, Any], library: Lib
     vocabulary = library.vocabulary
     view = result_view(rec, vocabulary)
     cite = Citations()
-    out = _pathway(rec, cite, vocabulary) + ["", "## First steps", ""]
-    out += [_option_item(line, o, cite) for line, o in zip(view.first_steps, rec.ranking, strict=False)]
+    out = _pathway(rec, view, cite, vocabulary) + _first_steps(rec, view, cite)
     out += ["", "## Gaps and what would change", ""]
     out += _changes(what_would_change(facts, library), rec)
     out += ["", "## Not for this child", ""] + _not_for_this_child(rec, cite, vocabulary)
@@ -154,15 +152,22 @@ def _grade(reason: Reason) -> str:
     return f" *[{md_text(grade)}]*" if grade else ""
 
 
-def _pathway(rec: Recommendation, cite: Citations, vocabulary: Vocabulary) -> list[str]:
+def _pathway(rec: Recommendation, view: ResultView, cite: Citations,
+             vocabulary: Vocabulary) -> list[str]:
     out = ["## The pathway", ""]
     out += [f"{i}. {md_text(step_line(s, vocabulary))}: {md_text(s.reason.text)}"
             f"{_grade(s.reason)}{cite(s.reason.refs)}" for i, s in enumerate(rec.steps, 1)]
     out += ["", "Roles, in order:", ""]
-    out += [f"- **{md_text(g.title)}** ({ROLE_STATUS_TEXT.get(g.status, g.status)}): "
+    out += [f"- **{md_text(g.title)}** ({shown.status}): "
             f"{md_text(g.reason.text)}{_grade(g.reason)}{cite(g.reason.refs)}"
-            for g in rec.groups]
+            for g, shown in zip(rec.groups, view.groups, strict=True)]
     return out
+
+
+def _first_steps(rec: Recommendation, view: ResultView, cite: Citations) -> list[str]:
+    return (["", "## First steps", ""]
+            + [_option_item(line, o, cite) for line, o in zip(view.first_steps, rec.ranking,
+                                                                 strict=False)])
 
 
 def _not_for_this_child(rec: Recommendation, cite: Citations, vocabulary: Vocabulary) -> list[str]:
@@ -199,7 +204,7 @@ def _changes(changes: Sensitivity, rec: Recommendation) -> list[str]:
         out.append("")
     out.append("What would change the triage level:")
     out += _change_items(changes.level) or ["- no single answer"]
-    for o in rec.ranking[:3]:
+    for o in rec.ranking[:TOP]:
         out += ["", f"What would move **{md_text(o.therapy.name)}** (now {o.rank}):"]
         out += _change_items(changes.options.get(o.therapy.id, ())) or ["- no single answer"]
     return out
@@ -216,8 +221,7 @@ def _change_items(items: Iterable) -> list[str]:
 
 def _detail(o: Option, cite: Citations, library: Library) -> list[str]:
     vocabulary, refs = library.vocabulary, library.knowledge.references
-    rank = f"{o.rank}{'=' if o.tied else ''}"
-    out = [f"### {rank}. {md_text(o.therapy.name)}", "",
+    out = [f"### {rank_text(o)}. {md_text(o.therapy.name)}", "",
            f"*{md_text(o.role_title)}: {md_text(o.place_text)}*", "", "Why:"]
     for reason in o.why:
         facts = facts_text(reason, vocabulary)

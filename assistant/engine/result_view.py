@@ -12,6 +12,7 @@ from .explain import Vocabulary
 from .pathway import Decision, Note, Reason
 from .recommend import Option, Recommendation
 from .rules import LEVEL_TEXT, LEVELS
+from .sensitivity import TOP
 
 ROLE_STATUS_TEXT = {"first": "first", "lead": "now", "assess": "assess first",
                     "deferred": "after the infection", "indicated": "also",
@@ -58,7 +59,7 @@ class ResultView:
     flags: tuple[FlagLine, ...]
     # one line per stage: "Disease activity: active (CK: 450 U/L) [level 2, strong]"
     path: tuple[str, ...]
-    first_steps: tuple[OptionLine, ...]
+    first_steps: tuple[OptionLine, ...]  # the first TOP options (what would move them: gaps)
     groups: tuple[GroupView, ...]
     excluded: tuple[OptionLine, ...]
     disclaimer: str
@@ -74,7 +75,7 @@ def result_view(rec: Recommendation, vocabulary: Vocabulary) -> ResultView:
                    for g in rec.groups)
     path = tuple(f"{step_line(s, vocabulary)} [{grade_text(s.reason)}]" for s in rec.steps)
     return ResultView(LEVEL_TEXT[rec.triage.level], counts(rec), flags, path,
-                      tuple(option_line(o, vocabulary) for o in rec.ranking[:3]), groups,
+                      tuple(option_line(o, vocabulary) for o in rec.ranking[:TOP]), groups,
                       tuple(option_line(o, vocabulary) for o in rec.excluded), rec.disclaimer,
                       f"knowledge {rec.knowledge.hash} of {rec.knowledge.date}")
 
@@ -109,12 +110,16 @@ def option_line(o: Option, vocabulary: Vocabulary) -> OptionLine:
         return OptionLine("–", o.therapy.name, o.role_title, "not for this child",
                           o.excluded[0].message, "", tuple(note_text(n, vocabulary)
                                                            for n in o.excluded[1:]))
-    rank = f"{o.rank}{'=' if o.tied else ''}"
     because = o.why[-1] if o.why else None
-    return OptionLine(rank, o.therapy.name, o.role_title, o.place_text,
+    return OptionLine(rank_text(o), o.therapy.name, o.role_title, o.place_text,
                       because.text if because else "", grade_text(because) if because else "",
                       tuple(note_text(n, vocabulary) for n in o.cautions
                             if n.severity != "minor" and not n.missing))
+
+
+def rank_text(o: Option) -> str:
+    """"2", or "2=" when tied with a neighbour."""
+    return f"{o.rank}{'=' if o.tied else ''}"
 
 
 def note_text(n: Note, vocabulary: Vocabulary) -> str:
