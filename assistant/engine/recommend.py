@@ -77,7 +77,6 @@ class Option:
     """One option as it stands for this child: placed (``rank``) or excluded."""
 
     therapy: Therapy
-    role: str
     role_title: str
     role_status: RoleStatus
     place: Place | None
@@ -88,6 +87,10 @@ class Option:
     doses: tuple[DoseForChild, ...]
     rank: int | None = None          # 1-based; options that tie share a rank
     tied: bool = False               # ranked equal with the option before or after it
+
+    @property
+    def role(self) -> str:
+        return self.therapy.role
 
     @property
     def reason(self) -> str:
@@ -210,7 +213,7 @@ def _assemble(result: PathwayResult, library: Library, explain: bool) -> Recomme
 
     def option(p: Placement) -> Option:
         role = roles[p.therapy.role]
-        return Option(p.therapy, p.therapy.role, role.title, p.role_status, p.place, p.line,
+        return Option(p.therapy, role.title, p.role_status, p.place, p.line,
                       p.why, p.cautions, p.excluded,
                       tuple(for_child(d, weight, height) for d in p.therapy.doses))
 
