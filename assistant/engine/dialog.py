@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -103,6 +104,13 @@ class Dialog:
     @property
     def first(self) -> str:
         return self.order[0]
+
+    @cached_property
+    def follow_up_labels(self) -> dict[tuple[str, str], str]:
+        """(follow-up id, option value) -> the option's label, e.g. ("response", "partial")
+        -> "Partial response"."""
+        return {(f.id, o.value): o.label for q in self.questions.values()
+                for f in q.follow_up for o in f.options}
 
     def successors(self, qid: str) -> list[str]:
         """Where the dialog may go after ``qid`` (its jump targets, and the next question

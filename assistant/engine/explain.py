@@ -59,19 +59,13 @@ def show_value(dialog: Dialog, qid: str, value: Any) -> str:
         chosen = {value} if question.type == "single" else value
         return "; ".join(o.label for o in question.options if o.value in chosen)
     if question.type == "drugs":
-        return "; ".join(show_entry(e) for e in value) or "none"
+        return "; ".join(show_entry(e, dialog) for e in value) or "none"
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
 
 
-_RESPONSE = {"none": "no response", "partial": "partial response", "good": "good response",
-             "too_early": "too early to judge"}
-_DURATION = {"under_3_months": "under 3 months", "3_to_6_months": "3 to 6 months",
-             "over_6_months": "over 6 months"}
-
-
-def show_entry(entry: DrugEntry) -> str:
+def show_entry(entry: DrugEntry, dialog: Dialog) -> str:
     """A treatment with the dose typed and what is known of it: "methotrexate 15 mg/m²
     weekly (partial response, over 6 months, current)"; one not taken says how it was met:
     "rituximab (not given: not approved)"."""
@@ -80,13 +74,21 @@ def show_entry(entry: DrugEntry) -> str:
     if not entry.taken:
         met = _KINDS[entry.exposure.kind] + (f": {reason}" if reason else "")
         return f"{name} ({met})"
-    details = [reason, _RESPONSE.get(entry.response or "", "")]
-    if entry.duration:
-        details.append(_DURATION.get(entry.duration, entry.duration))
+    details = [reason, _follow_up(dialog, "response", entry.response),
+               _follow_up(dialog, "duration", entry.duration)]
     if entry.current is not None:
         details.append("current" if entry.current else "stopped")
     shown = list(dict.fromkeys(d for d in details if d))
     return name + (f" ({', '.join(shown)})" if shown else "")
+
+
+def _follow_up(dialog: Dialog, follow_up: str, value: str | None) -> str:
+    """A follow-up answer as the dialog words it, in lower case ("partial response"); ""
+    when it is not known."""
+    if not value or value == "unknown":
+        return ""
+    label = dialog.follow_up_labels.get((follow_up, value), value)
+    return label[:1].lower() + label[1:]
 
 
 _KINDS = {"taken": "taken", "not_taken": "not given", "planned": "planned",
@@ -97,7 +99,7 @@ _REASONS = {"stopped": "stopped", "no_response": "no response", "side_effects": 
             "intolerance": "intolerance"}
 
 
-def show_reading(entries: tuple[DrugEntry, ...]) -> str:
+def show_reading(entries: tuple[DrugEntry, ...], dialog: Dialog) -> str:
     """What a treatment line was read as, by exposure: "taken: prednisolone 2 mg/kg;
     methotrexate · not given: rituximab, not approved"."""
     parts = []
@@ -106,7 +108,7 @@ def show_reading(entries: tuple[DrugEntry, ...]) -> str:
         if not group:
             continue
         if kind == "taken":
-            shown = [show_entry(e) for e in group]
+            shown = [show_entry(e, dialog) for e in group]
         else:
             shown = [e.label() + (f", {_REASONS[e.exposure.reason]}"
                                   if e.exposure.reason in _REASONS else "") for e in group]
@@ -150,7 +152,7 @@ def _collect(cond: Condition, facts: Mapping[str, Any], vocabulary: Vocabulary,
                                  if o.value in wanted and o.value in value)
     elif cond.drug is not None:
         entries = [e for e in value if cond.holds({subject: (e,)})]
-        shown = "; ".join(show_entry(e) for e in entries)
+        shown = "; ".join(show_entry(e, vocabulary.dialog) for e in entries)
         out[subject] = (f"{out[subject]}; {shown}" if subject in out and shown not in out[subject]
                         else shown)
     else:

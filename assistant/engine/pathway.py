@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .conditions import Condition
+from .dialog import Dialog
 from .explain import Vocabulary, reasons, show_entry
 from .facts import UNKNOWN
 from .history import TREATMENTS, Trial, line_of, open_line, taken, trials
@@ -145,7 +146,7 @@ def derive(facts: Mapping[str, Any], pathway: Pathway, vocabulary: Vocabulary,
     why = vocabulary if explain else None
     steps: list[Decision] = []
     for computed in pathway.computed:
-        value, reason = _computed(computed, facts)
+        value, reason = _computed(computed, facts, vocabulary.dialog)
         derived[computed.id] = value
         steps.append(Decision(computed.id, computed.title, value,
                               vocabulary.show(computed.id, value), computed.id, reason))
@@ -169,7 +170,7 @@ def run(facts: Mapping[str, Any], pathway: Pathway, therapies: Mapping[str, Ther
         roles[role.id] = Decision(role.id, role.title, row.then, row.then, row.id,
                                   _reason(row, derived.facts, why))
     history = trials(facts, pathway.history, pathway.class_therapies)
-    placer = _Placer(pathway, therapies, derived.facts, roles, history, why)
+    placer = _Placer(pathway, therapies, derived.facts, roles, history, vocabulary.dialog, why)
     placements = tuple(p for t in therapies.values() if (p := placer.place(t)) is not None)
     return PathwayResult(derived.facts, derived.steps, tuple(roles.values()), placements,
                          history)
@@ -188,7 +189,8 @@ def _reason(row: Any, facts: Mapping[str, Any], vocabulary: Vocabulary | None) -
     return Reason(row.because, shown, row.refs, Grade.of(row))
 
 
-def _computed(computed: Computed, facts: Mapping[str, Any]) -> tuple[str, Reason]:
+def _computed(computed: Computed, facts: Mapping[str, Any],
+              dialog: Dialog) -> tuple[str, Reason]:
     """Whether the child is on one of the computed fact's therapies now."""
     value = facts.get(TREATMENTS)
     if value is UNKNOWN or value is None:
@@ -200,7 +202,7 @@ def _computed(computed: Computed, facts: Mapping[str, Any]) -> tuple[str, Reason
     maybe = [e for e in mine if e.current is None]
     chosen, result = ((current, "on_treatment") if current else
                       (maybe, "unknown") if maybe else ([], "off_treatment"))
-    shown = "; ".join(show_entry(e) for e in chosen) or "none of these now"
+    shown = "; ".join(show_entry(e, dialog) for e in chosen) or "none of these now"
     return result, Reason(computed.because, {TREATMENTS: shown}, computed.refs,
                           Grade.of(computed))
 
@@ -208,9 +210,10 @@ def _computed(computed: Computed, facts: Mapping[str, Any]) -> tuple[str, Reason
 class _Placer:
     def __init__(self, pathway: Pathway, therapies: Mapping[str, Therapy],
                  facts: dict[str, Any], roles: dict[str, Decision],
-                 history: Mapping[str, Trial], vocabulary: Vocabulary | None):
+                 history: Mapping[str, Trial], dialog: Dialog, vocabulary: Vocabulary | None):
+        """``vocabulary``: None for an unexplained run (no facts behind each reason)."""
         self.pathway, self.therapies, self.facts, self.roles = pathway, therapies, facts, roles
-        self.history, self.vocabulary = history, vocabulary
+        self.history, self.dialog, self.vocabulary = history, dialog, vocabulary
         self._open: dict[str, int] = {}
         self._notes: dict[str, tuple[tuple[Note, ...], tuple[Note, ...]]] = {}
         self._fits: dict[str, FitRow | None] = {}
@@ -249,9 +252,9 @@ class _Placer:
                        line: int | None, trial: Trial | None, fit: str | None,
                        why: list[Reason]) -> Place | None:
         if trial is not None:
-            why.append(Reason(f"{_trial_text(trial)}: {trial.row.because}",
-                              {TREATMENTS: _trial_text(trial)}, trial.row.refs,
-                              Grade.of(trial.row)))
+            shown = _trial_text(trial, self.dialog)
+            why.append(Reason(f"{shown}: {trial.row.because}", {TREATMENTS: shown},
+                              trial.row.refs, Grade.of(trial.row)))
             place = _COURSE_PLACE[trial.course]
             if status == "maintain" and place not in ("continue", "optimise"):
                 return None
@@ -292,7 +295,8 @@ class _Placer:
         text = f"Line {line} of {role.title.lower()}: {spec.because}"
         if 1 < opened <= line:
             done = [t for earlier in role.lines[:opened - 1] for t in earlier.therapies]
-            summary = [_trial_text(self.history[t]) for t in done if t in self.history]
+            summary = [_trial_text(self.history[t], self.dialog) for t in done
+                       if t in self.history]
             blocked = [self.therapies[t].name for t in done if self._blocks(t)]
             if blocked:
                 summary.append("not possible here: " + ", ".join(blocked))
@@ -336,8 +340,8 @@ def course_place(course: str) -> Place:
     return _COURSE_PLACE[course]
 
 
-def _trial_text(trial: Trial) -> str:
-    return "; ".join(show_entry(e) for e in trial.entries)
+def _trial_text(trial: Trial, dialog: Dialog) -> str:
+    return "; ".join(show_entry(e, dialog) for e in trial.entries)
 
 
 def _access(therapy: Therapy, facts: Mapping[str, Any]) -> tuple[list[Note], list[Note]]:

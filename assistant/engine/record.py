@@ -212,4 +212,4 @@ def drug_reading(session: Session, key: StepKey) -> str | None:
     if key.index is not None or session.dialog.questions[key.question].type != "drugs":
         return None
     entries = session.drug_entries(key.question)
-    return show_reading(entries) if entries is not None else None
+    return show_reading(entries, session.dialog) if entries is not None else None
