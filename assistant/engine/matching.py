@@ -57,7 +57,6 @@ cheap: rapidfuzz and the other-drug list load only when a word is not in the lex
 
 from __future__ import annotations
 
-import re
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
@@ -390,8 +389,6 @@ def match_drugs(text: str, matcher: Matcher | None = None) -> list[Mention]:
 
 # --- reading one line ----------------------------------------------------------------------------
 
-_UNITISH = re.compile(r"^(?:mg|g|mcg|ug|ml|iu|ui|u|units?)(?:/[a-z0-9]+)+$")
-
 Role = Literal["drug", "cue", "join", "break", "colon", "lab"]
 _SEP_ROLE: dict[str, Role] = {"break": "break", "colon": "colon", "join": "join"}
 
@@ -546,8 +543,7 @@ class _Line:
         return out
 
     def _drug_unit(self, p: Piece) -> _Unit:
-        noise = not p.key or ((p.key in self.voc.noise or bool(NUMBERISH.match(p.folded))
-                               or bool(_UNITISH.match(p.folded)))
+        noise = not p.key or ((p.key in self.voc.noise or bool(NUMBERISH.match(p.folded)))
                               and p.key not in self.m.index)   # "6MP": a name is never noise
         return _Unit("drug", p.start, p.end, [_Tok(p, noise)], dosey=noise and self._dosey(p))
 
@@ -556,9 +552,9 @@ class _Line:
         frequency, count)? Filler ("the", "treatment") does not."""
         k = (p.key,)
         voc = self.voc
-        return (p.number or bool(NUMBERISH.match(p.folded)) or bool(_UNITISH.match(p.folded))
-                or p.folded in voc.units or k in voc.routes or k in voc.forms
-                or k in voc.intervals or k in voc.as_needed or p.key in voc.counts)
+        return (p.number or bool(NUMBERISH.match(p.folded)) or p.folded in voc.units
+                or k in voc.routes or k in voc.forms or k in voc.intervals or k in voc.as_needed
+                or p.key in voc.counts)
 
     def _lab_pieces(self, items: list[Piece | Sep]) -> set[int]:
         """Indices of the pieces of lab values ("calcium 2.45 mmol/L", "CRP: 45")."""
