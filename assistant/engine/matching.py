@@ -543,8 +543,7 @@ class _Line:
         return out
 
     def _drug_unit(self, p: Piece) -> _Unit:
-        noise = not p.key or ((p.key in self.voc.noise or bool(NUMBERISH.match(p.folded)))
-                              and p.key not in self.m.index)   # "6MP": a name is never noise
+        noise = _noisy(p, self.voc) and p.key not in self.m.index   # "6MP": a name is never noise
         return _Unit("drug", p.start, p.end, [_Tok(p, noise)], dosey=noise and self._dosey(p))
 
     def _dosey(self, p: Piece) -> bool:
@@ -735,6 +734,7 @@ class _Line:
 
 
 def _noisy(p: Piece, voc: Vocabulary) -> bool:
+    """Is this piece a dose, unit, number or filler word (whatever the lexicon says)?"""
     return not p.key or p.key in voc.noise or bool(NUMBERISH.match(p.folded))
 
 
