@@ -395,26 +395,10 @@ _SEP_ROLE: dict[str, Role] = {"break": "break", "colon": "colon", "join": "join"
 
 @dataclass
 class _Tok:
-    """A piece of a segment: its text and whether it is noise (dose, filler ...)."""
+    """A piece of a segment and whether it is noise (dose, filler ...)."""
 
     piece: Piece
     noise: bool
-
-    @property
-    def text(self) -> str:
-        return self.piece.text
-
-    @property
-    def start(self) -> int:
-        return self.piece.start
-
-    @property
-    def end(self) -> int:
-        return self.piece.end
-
-    @property
-    def key(self) -> str:
-        return self.piece.key
 
 
 @dataclass
@@ -600,7 +584,7 @@ class _Line:
     def _segment(self, seg: list[_Tok]) -> list[Mention]:
         if all(t.noise for t in seg):
             return []
-        if key("".join(t.key for t in seg)) in self.voc.none_lines:
+        if key("".join(t.piece.key for t in seg)) in self.voc.none_lines:
             return []
         m, text = self.m, self.text
         covered = [False] * len(seg)
@@ -672,7 +656,7 @@ class _Line:
         Fuzzy hits onto other drugs (the uncurated list) always ask; ``silent_only`` returns
         only a silently accepted lexicon match. Past the line's budget: None."""
         m = self.m
-        k = "".join(t.key for t in toks)
+        k = "".join(t.piece.key for t in toks)
         if len(k) < MIN_FUZZY_LEN or len(toks) > MAX_WHOLE_PIECES and len(toks) > 1:
             return None
         if self.budget <= 0:
@@ -890,7 +874,7 @@ def _scan(m: Matcher, seg: list[_Tok], idxs: Iterable[int], covered: list[bool],
             for j in range(i, min(hi, i + m.max_pieces)):
                 if covered[j]:
                     break
-                k += seg[j].key
+                k += seg[j].piece.key
                 any_word = any_word or not seg[j].noise
                 joined.append((k, any_word))
                 ends.append(j + 1)
@@ -949,7 +933,7 @@ def _trim(seg: list[_Tok], run: list[int]) -> list[int]:
 
 
 def _span(text: str, toks: list[_Tok]) -> tuple[str, int, int]:
-    start, end = toks[0].start, toks[-1].end
+    start, end = toks[0].piece.start, toks[-1].piece.end
     return text[start:end], start, end
 
 
