@@ -657,7 +657,7 @@ class _Line:
         only a silently accepted lexicon match. Past the line's budget: None."""
         m = self.m
         k = "".join(t.piece.key for t in toks)
-        if len(k) < MIN_FUZZY_LEN or len(toks) > MAX_WHOLE_PIECES and len(toks) > 1:
+        if len(k) < MIN_FUZZY_LEN or len(toks) > MAX_WHOLE_PIECES:
             return None
         if self.budget <= 0:
             return None

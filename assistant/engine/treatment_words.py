@@ -73,9 +73,8 @@ Phrase = tuple[str, ...]   # a run of word keys: ("never", "had")
 
 @dataclass(frozen=True)
 class Cue:
-    """One compiled cue phrase."""
+    """What one cue phrase says."""
 
-    phrase: Phrase
     kind: ExposureKind
     reason: str | None
     looks: Looks
@@ -105,10 +104,10 @@ class Vocabulary:
         self.counts = frozenset(key(w) for w in words.counts)
         cues: dict[Phrase, Cue] = {}
         for group in words.cues:
+            cue = Cue(group.kind, group.reason, group.looks)
             for p in _phrases(group.words):
-                cues.setdefault(p, Cue(p, group.kind, group.reason, group.looks))
+                cues.setdefault(p, cue)
         self.cues = cues
-        self.cue_starts = frozenset(p[0] for p in cues)
         self.dose_phrases = (frozenset(self.routes) | frozenset(self.forms)
                              | frozenset(self.intervals) | frozenset(self.as_needed))
         self.lab_names = _phrases(words.lab_names)
