@@ -299,9 +299,8 @@ class Matcher:
 
         add(pools.lexicon_hits(k))
         ranked = _ranked(best)
-        lexicon_floor = SHORT_CONFIRM_FLOOR if len(k) <= SHORT_KEY else CONFIRM_FLOOR
-        other_floor = max(OTHER_CONFIRM_FLOOR, lexicon_floor)
         if len(k) >= MIN_OTHER_FUZZY_LEN:
+            other_floor = _confirm_floor(k, "other")
             top = ranked[0][0].score if ranked else 0.0
             silent = len(k) >= MIN_SILENT_LEN and top >= FLOOR
             cutoff = min(top - MARGIN, other_floor) if silent else other_floor
@@ -350,6 +349,13 @@ class Matcher:
         names_a = {a.drug, key(a.name or a.drug)}
         names_b = {b.drug, key(b.name or b.drug)}
         return any(n in self.lasa and self.lasa[n] & names_b for n in names_a)
+
+
+def _confirm_floor(k: str, kind: str) -> float:
+    """The score a typed key needs to ask "did you mean" this kind of name: lexicon names
+    from ``CONFIRM_FLOOR`` (higher for short keys), other drugs from a higher one."""
+    floor = SHORT_CONFIRM_FLOOR if len(k) <= SHORT_KEY else CONFIRM_FLOOR
+    return max(OTHER_CONFIRM_FLOOR, floor) if kind == "other" else floor
 
 
 def _ranked(best: dict[Any, tuple[Candidate, Entry]]) -> list[tuple[Candidate, Entry]]:
@@ -663,11 +669,7 @@ class _Line:
             return None
         self.budget -= 1
         ranked = m.fuzzy(k)
-        # worth asking about: lexicon concepts from CONFIRM_FLOOR, other drugs from a higher one
-        lexicon_floor = SHORT_CONFIRM_FLOOR if len(k) <= SHORT_KEY else CONFIRM_FLOOR
-        eligible = [c for c, e in ranked
-                    if c.score >= (max(OTHER_CONFIRM_FLOOR, lexicon_floor) if e.kind == "other"
-                                   else lexicon_floor)]
+        eligible = [c for c, e in ranked if c.score >= _confirm_floor(k, e.kind)]
         if not eligible:
             return None
         span, start, end = _span(self.text, toks)
