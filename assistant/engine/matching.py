@@ -298,10 +298,9 @@ class Matcher:
                         best[ident] = (self.candidate(e, score), e)
 
         add(pools.lexicon_hits(k))
-        ranked = _ranked(best)
         if len(k) >= MIN_OTHER_FUZZY_LEN:
             other_floor = _confirm_floor(k, "other")
-            top = ranked[0][0].score if ranked else 0.0
+            top = max((c.score for c, _ in best.values()), default=0.0)
             silent = len(k) >= MIN_SILENT_LEN and top >= FLOOR
             cutoff = min(top - MARGIN, other_floor) if silent else other_floor
             add(pools.other_hits(k, cutoff))
