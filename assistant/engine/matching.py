@@ -316,7 +316,7 @@ class Matcher:
 
     def _look_alike_others(self, c: Candidate) -> list[str]:
         """Other-drug canonicals declared look-alikes of ``c``."""
-        targets = set().union(*(self.lasa.get(n, ()) for n in (c.drug, key(c.name or c.drug))))
+        targets = set().union(*(self.lasa.get(n, ()) for n in _lasa_names(c)))
         others = self.other()
         out = []
         for t in sorted(targets):
@@ -345,9 +345,14 @@ class Matcher:
                       key=lambda p: (len(p[0]), p[0].lower()))
 
     def look_alike(self, a: Candidate, b: Candidate) -> bool:
-        names_a = {a.drug, key(a.name or a.drug)}
-        names_b = {b.drug, key(b.name or b.drug)}
-        return any(n in self.lasa and self.lasa[n] & names_b for n in names_a)
+        names_b = _lasa_names(b)
+        return any(not self.lasa.get(n, set()).isdisjoint(names_b) for n in _lasa_names(a))
+
+
+def _lasa_names(c: Candidate) -> tuple[str, str]:
+    """What a candidate is called in the look-alike relation: its drug, and the key of the
+    name that scored (a brand can be the look-alike)."""
+    return c.drug, key(c.name or c.drug)
 
 
 def _confirm_floor(k: str, kind: str) -> float:
