@@ -66,7 +66,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from . import dose as doses
-from .dose import Dose
+from .dose import Dose, Route
 from .exposure import TAKEN, Clause, CueAt, Exposure, MentionAt, exposures
 from .fuzzy import Entry, Others, Pools, load_others
 from .lexicon import Drug, Lexicon
@@ -449,7 +449,7 @@ class _Line:
         out = []
         for i, mention in enumerate(mentions):
             dose = doses.get(i)
-            route: str | None = dose.route if dose is not None else None
+            route: Route | None = dose.route if dose is not None else None
             if route is None:      # "thiosulfate de sodium topique": a route inside the name
                 route = self._route_in(mention.text)
             if route is not None:
@@ -510,7 +510,7 @@ class _Line:
                 return n, "noise", None
         return 0, None, None
 
-    def _route_in(self, text: str) -> str | None:
+    def _route_in(self, text: str) -> Route | None:
         routes = self.voc.routes
         return next((routes[(k,)] for k in map(key, text.split()) if (k,) in routes), None)
 
@@ -967,23 +967,20 @@ def _unknown(text: str, toks: list[_Tok]) -> Mention:
 
 # --- routes ---------------------------------------------------------------------------------------
 
-def _with_route_mention(m: Matcher, mention: Mention, route: str) -> Mention:
+def _with_route_mention(m: Matcher, mention: Mention, route: Route) -> Mention:
     """The mention with its therapy (and its candidates') refined by the route typed."""
     cands = tuple(_with_route(m, c, route) for c in mention.candidates)
-    therapy = mention.therapy
-    if mention.drug is not None and mention.drug in m.drugs:
-        therapy = _therapy(m.drugs[mention.drug], route)
+    d = m.drugs.get(mention.drug) if mention.drug is not None else None
+    therapy = mention.therapy if d is None else _therapy(d, route)
     return replace(mention, therapy=therapy, candidates=cands)
 
 
-def _therapy(drug: Drug, route: str) -> str | None:
-    for typed, therapy in drug.route_therapies.items():
-        if typed == route:
-            return therapy
-    return drug.therapy
+def _therapy(drug: Drug, route: Route) -> str | None:
+    """The therapy of the drug by this route (None: the knowledge has none for it)."""
+    return drug.route_therapies.get(route, drug.therapy)
 
 
-def _with_route(m: Matcher, c: Candidate, route: str) -> Candidate:
+def _with_route(m: Matcher, c: Candidate, route: Route) -> Candidate:
     d = m.drugs.get(c.drug)
     if d is None:
         return c
