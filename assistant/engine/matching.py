@@ -206,18 +206,24 @@ class Matcher:
 
     def match(self, text: str) -> list[Mention]:
         """The drugs named in one free-text line, in order; ``[]`` for "none" or no drug."""
-        if not text or not text.strip() or self.says_none(text):
+        if not text.strip():
             return []
-        return _Line(self, text).read()
+        items = split(text, self.known)     # cut once: for the "none" test and the reading
+        if self._says_none(text, items):
+            return []
+        return _Line(self, text).read(items)
 
     def says_none(self, text: str) -> bool:
         """Does the whole line say "no treatment" ("none", "nil", "aucun", "لا يوجد")?"""
+        return self._says_none(text, split(text) if len(text) <= NONE_LINE_LIMIT else [])
+
+    def _says_none(self, text: str, items: list[Piece | Sep]) -> bool:
+        """``says_none`` of a line already cut (with or without ``known``: its pieces' keys
+        joined are the same). A "none" is short: a long line is never one."""
         none_lines = self.vocabulary.none_lines
-        if key(text) in none_lines:
-            return True
-        if len(text) > NONE_LINE_LIMIT:       # a "none" is short: a long line is never one
-            return False
-        return "".join(p.key for p in split(text) if isinstance(p, Piece)) in none_lines
+        return key(text) in none_lines or (
+            len(text) <= NONE_LINE_LIMIT
+            and "".join(p.key for p in items if isinstance(p, Piece)) in none_lines)
 
     # -- lazily loaded parts ------------------------------------------------------------------
 
@@ -431,8 +437,9 @@ class _Line:
         self.voc = m.vocabulary
         self.budget = FUZZY_BUDGET
 
-    def read(self) -> list[Mention]:
-        units = self._classify(split(self.text, self.m.known))
+    def read(self, items: list[Piece | Sep]) -> list[Mention]:
+        """The mentions of the line, from its pieces (``split(text, matcher.known)``)."""
+        units = self._classify(items)
         clauses = _clauses(units)
         mentions: list[Mention] = []
         placed: list[list[tuple[int, int]]] = []   # per clause: (unit index, mention index)

@@ -325,3 +325,22 @@ def test_no_look_alike_is_ever_matched_silently(source, edit, context):
         k = key(mention.text)
         near = [n for n in _look_alike_names(mention.drug) if fuzz.ratio(k, n) >= GUARD_LEVEL]
         assert not near, (typed, mention.drug, near)
+
+
+GLUED = st.sampled_from(["IVCYC", "IVMPx3", "10mgMTX", "والميثوتريكسات", "MTX15mg", "no", "none",
+                         "nil", "n/a", "aucun", "لا يوجد", "treatment", " ", "-", "\u200b"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(GLUED, st.text(max_size=8)), max_size=8).map("".join))
+def test_a_line_is_none_whether_or_not_glued_names_are_cut(text: str) -> None:
+    # match() tests "none" on the pieces cut with the lexicon (IV | CYC), says_none() on
+    # the pieces cut without it (IVCYC): the keys joined are the same, so they agree
+    from assistant.engine.line_pieces import Piece, split
+
+    m = default_matcher()
+    def joined(items: list) -> str:
+        return "".join(p.key for p in items if isinstance(p, Piece))
+    assert joined(split(text, m.known)) == joined(split(text))
+    if m.says_none(text):
+        assert m.match(text) == []
