@@ -560,12 +560,11 @@ class _Line:
         """Indices of the pieces of lab values ("calcium 2.45 mmol/L", "CRP: 45")."""
         out: set[int] = set()
         names = self.voc.lab_names
-        longest = max((len(n) for n in names), default=0)
         i = 0
         while i < len(items):
             keys: list[str] = []
             at: list[int] = []            # item index of each key ("25(OH)D": seps between)
-            for j in range(i, min(len(items), i + 2 * longest)):
+            for j in range(i, min(len(items), i + 2 * self.voc.lab_longest)):
                 item = items[j]
                 if isinstance(item, Sep):
                     if self.text[item.start:item.end] not in "()-" or not keys:

@@ -111,6 +111,7 @@ class Vocabulary:
         self.dose_phrases = (frozenset(self.routes) | frozenset(self.forms)
                              | frozenset(self.intervals) | frozenset(self.as_needed))
         self.lab_names = _phrases(words.lab_names)
+        self.lab_longest = max((len(p) for p in self.lab_names), default=0)
         lab_units = "|".join(re.escape(u) for u in sorted({w.casefold() for w in words.lab_units},
                                                          key=len, reverse=True))
         # a lab name, then a number and a lab unit, or ':'/'=' and a number with no dose unit
