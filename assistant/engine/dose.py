@@ -68,8 +68,11 @@ class Dose:
 
 _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])|\d+(?:[.,]\d+)?"   # "100 000", "0,5"
 _PER = re.compile(r"\s*/\s*(kg|m2|1[.,]73\s*m2?|كغ|كجم|م2)(?![a-z])")
-_PER_TIME = re.compile(r"\s*/\s*(d|j|day|jour|24\s*h|wk|week|sem|semaine|semana|mo|month|mois"
-                       r"|mes|يوم|اسبوع|شهر)(?![a-z])")
+# the time words after a slash ("/d", "/24 h", "/semaine", "/شهر"); right after an amount
+# not "/día", which tests/treatment_lines.yaml leaves to a later "cada 3 meses"
+_PER_TIME_WORDS = (r"d|j|day|jour|24\s*h|wk|week|sem|semaine|semana|mo|month|mois|mes"
+                   r"|يوم|اسبوع|شهر")
+_PER_TIME = re.compile(rf"\s*/\s*({_PER_TIME_WORDS})(?![a-z])")
 _DURATION = r"(?:/|d\b|days?|j\b|jours?|w\b|wks?|weeks?|sem|mo\b|months?|mois|y\b|yrs?|years?|ans?\b)"
 _COUNT = re.compile(rf"(?:^|[^\w/])[x×]\s*(\d+)\b(?!\s*{_DURATION})"   # x3, not "x 6 months"
                     r"|(?<![\w.,/])(\d+)\s*[x×](?![\w/])")
@@ -80,8 +83,7 @@ _EVERY = re.compile(r"(?:every|tous les|toutes les|cada|ogni|كل)\s+(\d+)\s+"
 _TIMES = re.compile(r"(?:(\d+)\s*(?:x|×|times|fois|veces|volte)|x\s*(\d+))\s*(?:/|per|a|par|por|al|la)?\s*"
                     r"(day|d|j|jour|dia|daily|week|wk|sem|semaine|semana|weekly|hebdomadaire"
                     r"|semanal|month|mo|mois|mes|monthly|mensuel|mensual)(?![a-z])")
-_SLASH_TIME = re.compile(r"/\s*(d|j|day|jour|dia|wk|week|sem|semaine|semana|mo|month|mois|mes"
-                         r"|يوم|اسبوع|شهر)(?![a-z])")
+_SLASH_TIME = re.compile(rf"/\s*(dia|{_PER_TIME_WORDS})(?![a-z])")
 _TIME_UNITS: dict[str, TimeUnit] = {
     **dict.fromkeys(("d", "j", "day", "days", "jour", "jours", "dia", "dias", "giorni", "24h",
                      "daily", "يوم"), "day"),
@@ -111,7 +113,7 @@ def parse(text: str, vocabulary: Vocabulary) -> Dose:
             rest = rest[p.end():]
         t = _PER_TIME.match(rest)
         if t is not None:
-            interval = Interval(1, 1, _TIME_UNITS[t.group(1).replace(" ", "")])
+            interval = _per_time(t)
     keys = [p.key for p in pieces]
     longest = vocabulary.longest
     interval = interval or _interval(low) or _phrase(keys, vocabulary.intervals, longest)
@@ -145,9 +147,12 @@ def _interval(low: str) -> Interval | None:
     if m is not None:
         return Interval(int(m.group(1) or m.group(2)), 1, _TIME_UNITS[m.group(3)])
     m = _SLASH_TIME.search(low)
-    if m is not None:
-        return Interval(1, 1, _TIME_UNITS[m.group(1)])
-    return None
+    return _per_time(m) if m is not None else None
+
+
+def _per_time(m: re.Match[str]) -> Interval:
+    """Once per the time word after a slash ("/d", "/24 h")."""
+    return Interval(1, 1, _TIME_UNITS[re.sub(r"\s", "", m.group(1))])
 
 
 def _count(low: str, pieces: list[Piece], vocabulary: Vocabulary) -> int | None:

@@ -344,3 +344,12 @@ def test_a_line_is_none_whether_or_not_glued_names_are_cut(text: str) -> None:
     assert joined(split(text, m.known)) == joined(split(text))
     if m.says_none(text):
         assert m.match(text) == []
+
+
+@pytest.mark.parametrize("typed", ["Solupred 20 mg/24h", "Solupred 1 cp/24h", "colchicine 1 cp/24 h",
+                                   "Solupred 20 mg/24\th", "Solupred 1 cp/dia", "Solupred 20 mg/dia"])
+def test_a_slash_then_a_time_word_is_once_per_that_time(typed: str) -> None:
+    # "/24 h" without an amount was not read, and "24<tab>h" after one raised a KeyError
+    [m] = match_drugs(typed)
+    assert m.dose is not None and m.dose.interval is not None, describe(m)
+    assert m.dose.interval.text() == "1×/day"
