@@ -104,12 +104,15 @@ class Condition(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_de
             found = _OPERATOR[self] = (name, getattr(self, _attr(name)))
         return found
 
+    def nodes(self) -> Iterator[Condition]:
+        """This condition and every condition inside it, depth first."""
+        yield self
+        for child in self.children():
+            yield from child.nodes()
+
     def tests(self) -> Iterator[Condition]:
         """Every single-fact test inside this condition."""
-        if self.subject is not None:
-            yield self
-        for child in self.children():
-            yield from child.tests()
+        return (node for node in self.nodes() if node.subject is not None)
 
     def children(self) -> tuple[Condition, ...]:
         if self.not_ is not None:

@@ -8,7 +8,6 @@ one reference band, the bound that band's limit, and an ``any`` must cover every
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .conditions import Condition
@@ -35,7 +34,7 @@ def threshold_problems(knowledge: Knowledge) -> list[str]:
     for table, key, field, cond in knowledge.conditions():
         origin = knowledge.origins[(table, key)]
         where = f"{origin.where(field)}: {key}.{field}"
-        for node in _nodes(cond):
+        for node in cond.nodes():
             messages = []
             if node.all is not None:
                 banded = _banded(node, banded_labs)
@@ -46,12 +45,6 @@ def threshold_problems(knowledge: Knowledge) -> list[str]:
             for message in messages:   # an anchor repeated in one file is reported once
                 found.setdefault((origin.file, message), f"{where}: {message}")
     return list(found.values())
-
-
-def _nodes(cond: Condition) -> Iterator[Condition]:
-    yield cond
-    for child in cond.children():
-        yield from _nodes(child)
 
 
 def _banded(node: Condition, labs: dict[str, Lab]) -> _Banded | None:
